@@ -1,0 +1,517 @@
+//! Applications and their uploads.
+
+use raline_domain::{ApplicationStatus, FindingCode, NewApplication, UploadSlot};
+use sqlx::{Any, Row, Transaction};
+use time::OffsetDateTime;
+
+use crate::records::{APPLICATION_COLUMNS, UPLOAD_COLUMNS};
+use crate::{
+    ApplicationRecord, DuplicateRecord, QueueEntry, Store, StoreError, StoreResult, UploadRecord,
+    format_date, unix_millis,
+};
+
+/// An upload whose file is already in the `FileStore`.
+#[derive(Debug, Clone)]
+pub struct NewUpload {
+    pub slot: UploadSlot,
+    pub storage_name: String,
+    pub card_storage_name: Option<String>,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+/// Everything stored with a new application besides the validated form.
+pub struct NewApplicationRecord<'a> {
+    pub application: &'a NewApplication,
+    pub password_hash: &'a str,
+    /// Random key of one form rendering (or an API `Idempotency-Key`): a second submit with
+    /// the same key returns the first application.
+    pub submission_key: &'a str,
+    pub status_token_hash: &'a str,
+    pub locale: &'a str,
+    /// Files stored during this request.
+    pub uploads: &'a [NewUpload],
+    /// Uploads kept from an earlier attempt of the same form (draft key = submission key).
+    pub draft_upload_ids: &'a [i64],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    Created {
+        id: i64,
+        registration_number: String,
+    },
+    /// The submission key was used before; nothing new was stored.
+    AlreadySubmitted {
+        id: i64,
+        registration_number: String,
+    },
+}
+
+/// Which applications the staff queue lists.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplicationFilter {
+    pub status: ApplicationStatus,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// Increments a named counter inside a transaction and returns the new value.
+pub(crate) async fn next_counter_value(
+    transaction: &mut Transaction<'static, Any>,
+    name: &str,
+) -> StoreResult<i64> {
+    let value: i64 = sqlx::query_scalar(
+        "INSERT INTO counters (name, last_value) VALUES ($1, 1) \
+         ON CONFLICT (name) DO UPDATE SET last_value = counters.last_value + 1 \
+         RETURNING last_value",
+    )
+    .bind(name)
+    .fetch_one(&mut **transaction)
+    .await?;
+    Ok(value)
+}
+
+async fn insert_uploads(
+    transaction: &mut Transaction<'static, Any>,
+    application_id: i64,
+    uploads: &[NewUpload],
+    now: i64,
+) -> StoreResult<()> {
+    for upload in uploads {
+        sqlx::query(
+            "UPDATE uploads SET superseded_at = $1 \
+             WHERE application_id = $2 AND slot = $3 AND superseded_at IS NULL",
+        )
+        .bind(now)
+        .bind(application_id)
+        .bind(upload.slot.as_str())
+        .execute(&mut **transaction)
+        .await?;
+        sqlx::query(
+            "INSERT INTO uploads (application_id, slot, storage_name, card_storage_name, \
+             content_type, byte_size, width, height, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(application_id)
+        .bind(upload.slot.as_str())
+        .bind(&upload.storage_name)
+        .bind(&upload.card_storage_name)
+        .bind(&upload.content_type)
+        .bind(upload.byte_size)
+        .bind(upload.width)
+        .bind(upload.height)
+        .bind(now)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves draft uploads of the same form onto the application.
+async fn attach_drafts(
+    transaction: &mut Transaction<'static, Any>,
+    application_id: i64,
+    draft_key: &str,
+    upload_ids: &[i64],
+    now: i64,
+) -> StoreResult<()> {
+    for &upload_id in upload_ids {
+        let slot: Option<String> = sqlx::query_scalar(
+            "SELECT slot FROM uploads WHERE id = $1 AND draft_key = $2 AND application_id IS NULL",
+        )
+        .bind(upload_id)
+        .bind(draft_key)
+        .fetch_optional(&mut **transaction)
+        .await?;
+        let Some(slot) = slot else {
+            return Err(StoreError::Conflict("a kept upload is no longer available"));
+        };
+        sqlx::query(
+            "UPDATE uploads SET superseded_at = $1 \
+             WHERE application_id = $2 AND slot = $3 AND superseded_at IS NULL",
+        )
+        .bind(now)
+        .bind(application_id)
+        .bind(&slot)
+        .execute(&mut **transaction)
+        .await?;
+        sqlx::query("UPDATE uploads SET application_id = $1, draft_key = NULL WHERE id = $2")
+            .bind(application_id)
+            .bind(upload_id)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Stores a new application with its uploads in one transaction and assigns its
+    /// registration number (`REG-YYMMDD-NNNN`, counted per WIB day).
+    pub async fn insert_application(
+        &self,
+        record: NewApplicationRecord<'_>,
+        now: OffsetDateTime,
+    ) -> StoreResult<InsertOutcome> {
+        if let Some(existing) = self
+            .application_by_submission_key(record.submission_key)
+            .await?
+        {
+            return Ok(existing);
+        }
+
+        let result = self.try_insert_application(&record, now).await;
+        match result {
+            Err(error) if error.is_unique_violation() => {
+                // A concurrent submit of the same form won the race.
+                self.application_by_submission_key(record.submission_key)
+                    .await?
+                    .ok_or(error)
+            }
+            other => other,
+        }
+    }
+
+    async fn try_insert_application(
+        &self,
+        record: &NewApplicationRecord<'_>,
+        now: OffsetDateTime,
+    ) -> StoreResult<InsertOutcome> {
+        let app = record.application;
+        let now_millis = unix_millis(now);
+        let day = raline_domain::member_number::daily_prefix(raline_domain::dates::wib_date(now));
+
+        let mut transaction = self.begin_write().await?;
+        let sequence = next_counter_value(&mut transaction, &format!("registration:{day}")).await?;
+        let registration_number = format!("REG-{day}-{sequence:04}");
+
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO applications (registration_number, submission_key, status_token_hash, \
+             status, identity_type, identity_number, guardian_name, guardian_relationship, \
+             password_hash, email, email_normalized, full_name, mother_maiden_name, birth_place, \
+             birth_date, sex, religion, marital_status, occupation, education, phone, phone_e164, \
+             id_address, current_address, domicile, member_type, warnings, locale, consent_at, \
+             created_at, submitted_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $29, $29, $29) \
+             RETURNING id",
+        )
+        .bind(&registration_number)
+        .bind(record.submission_key)
+        .bind(record.status_token_hash)
+        .bind(ApplicationStatus::Submitted.as_str())
+        .bind(app.identity_type.as_str())
+        .bind(&app.identity_number)
+        .bind(app.guardian.as_ref().map(|g| g.name.clone()))
+        .bind(app.guardian.as_ref().map(|g| g.relationship.clone()))
+        .bind(record.password_hash)
+        .bind(&app.email)
+        .bind(&app.email_normalized)
+        .bind(&app.full_name)
+        .bind(&app.mother_maiden_name)
+        .bind(&app.birth_place)
+        .bind(format_date(app.birth_date))
+        .bind(app.sex.as_str())
+        .bind(&app.religion)
+        .bind(&app.marital_status)
+        .bind(&app.occupation)
+        .bind(&app.education)
+        .bind(&app.phone)
+        .bind(&app.phone_e164)
+        .bind(json(&app.id_address))
+        .bind(app.current_address.as_ref().map(json))
+        .bind(app.domicile.as_str())
+        .bind(&app.member_type)
+        .bind(json(&app.warnings))
+        .bind(record.locale)
+        .bind(now_millis)
+        .fetch_one(&mut *transaction)
+        .await?;
+
+        insert_uploads(&mut transaction, id, record.uploads, now_millis).await?;
+        attach_drafts(
+            &mut transaction,
+            id,
+            record.submission_key,
+            record.draft_upload_ids,
+            now_millis,
+        )
+        .await?;
+
+        transaction.commit().await?;
+        Ok(InsertOutcome::Created {
+            id,
+            registration_number,
+        })
+    }
+
+    async fn application_by_submission_key(&self, key: &str) -> StoreResult<Option<InsertOutcome>> {
+        let row = sqlx::query(
+            "SELECT id, registration_number FROM applications WHERE submission_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(InsertOutcome::AlreadySubmitted {
+            id: row.try_get("id")?,
+            registration_number: row.try_get("registration_number")?,
+        }))
+    }
+
+    /// Replaces the data of an application waiting for correction and puts it back in the
+    /// queue. New uploads supersede the earlier ones of the same slot.
+    pub async fn resubmit_application(
+        &self,
+        id: i64,
+        app: &NewApplication,
+        uploads: &[NewUpload],
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let now_millis = unix_millis(now);
+        let mut transaction = self.begin_write().await?;
+
+        let updated = sqlx::query(
+            "UPDATE applications SET status = $1, identity_type = $2, identity_number = $3, \
+             guardian_name = $4, guardian_relationship = $5, email = $6, email_normalized = $7, \
+             full_name = $8, mother_maiden_name = $9, birth_place = $10, birth_date = $11, \
+             sex = $12, religion = $13, marital_status = $14, occupation = $15, education = $16, \
+             phone = $17, phone_e164 = $18, id_address = $19, current_address = $20, \
+             domicile = $21, member_type = $22, warnings = $23, submitted_at = $24, \
+             updated_at = $24 \
+             WHERE id = $25 AND status = $26",
+        )
+        .bind(ApplicationStatus::Submitted.as_str())
+        .bind(app.identity_type.as_str())
+        .bind(&app.identity_number)
+        .bind(app.guardian.as_ref().map(|g| g.name.clone()))
+        .bind(app.guardian.as_ref().map(|g| g.relationship.clone()))
+        .bind(&app.email)
+        .bind(&app.email_normalized)
+        .bind(&app.full_name)
+        .bind(&app.mother_maiden_name)
+        .bind(&app.birth_place)
+        .bind(format_date(app.birth_date))
+        .bind(app.sex.as_str())
+        .bind(&app.religion)
+        .bind(&app.marital_status)
+        .bind(&app.occupation)
+        .bind(&app.education)
+        .bind(&app.phone)
+        .bind(&app.phone_e164)
+        .bind(json(&app.id_address))
+        .bind(app.current_address.as_ref().map(json))
+        .bind(app.domicile.as_str())
+        .bind(&app.member_type)
+        .bind(json(&app.warnings))
+        .bind(now_millis)
+        .bind(id)
+        .bind(ApplicationStatus::NeedsCorrection.as_str())
+        .execute(&mut *transaction)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict(
+                "the application is not waiting for correction",
+            ));
+        }
+
+        insert_uploads(&mut transaction, id, uploads, now_millis).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    pub async fn application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(ApplicationRecord::from_row).transpose()
+    }
+
+    /// Finds the application a status link belongs to, by the hash of its token.
+    pub async fn application_by_status_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<ApplicationRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE status_token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(ApplicationRecord::from_row).transpose()
+    }
+
+    /// Lists applications in one status, oldest submission first.
+    pub async fn list_applications(
+        &self,
+        filter: ApplicationFilter,
+    ) -> StoreResult<Vec<QueueEntry>> {
+        let rows = sqlx::query(
+            "SELECT id, registration_number, status, full_name, member_type, domicile, warnings, \
+             submitted_at FROM applications WHERE status = $1 \
+             ORDER BY submitted_at, id LIMIT $2 OFFSET $3",
+        )
+        .bind(filter.status.as_str())
+        .bind(filter.limit)
+        .bind(filter.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(QueueEntry::from_row).collect()
+    }
+
+    /// Counts applications per status, for the queue's tabs.
+    pub async fn count_applications(&self, status: ApplicationStatus) -> StoreResult<i64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE status = $1")
+            .bind(status.as_str())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+
+    /// Current (not superseded) uploads of an application.
+    pub async fn uploads_for(&self, application_id: i64) -> StoreResult<Vec<UploadRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {UPLOAD_COLUMNS} FROM uploads \
+             WHERE application_id = $1 AND superseded_at IS NULL ORDER BY id"
+        ))
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(UploadRecord::from_row).collect()
+    }
+
+    pub async fn upload(&self, id: i64) -> StoreResult<Option<UploadRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(UploadRecord::from_row).transpose()
+    }
+
+    /// Records an upload that passed its checks while the rest of the form did not, so the
+    /// applicant need not upload it again.
+    pub async fn insert_draft_upload(
+        &self,
+        draft_key: &str,
+        upload: &NewUpload,
+        now: OffsetDateTime,
+    ) -> StoreResult<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO uploads (draft_key, slot, storage_name, card_storage_name, content_type, \
+             byte_size, width, height, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(draft_key)
+        .bind(upload.slot.as_str())
+        .bind(&upload.storage_name)
+        .bind(&upload.card_storage_name)
+        .bind(&upload.content_type)
+        .bind(upload.byte_size)
+        .bind(upload.width)
+        .bind(upload.height)
+        .bind(unix_millis(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Draft uploads of a form, newest per slot last.
+    pub async fn draft_uploads(&self, draft_key: &str) -> StoreResult<Vec<UploadRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {UPLOAD_COLUMNS} FROM uploads \
+             WHERE draft_key = $1 AND application_id IS NULL ORDER BY id"
+        ))
+        .bind(draft_key)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(UploadRecord::from_row).collect()
+    }
+
+    /// Deletes draft uploads older than `before` and returns their file names so the caller
+    /// can delete the files.
+    pub async fn delete_stale_drafts(&self, before: OffsetDateTime) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query(
+            "DELETE FROM uploads WHERE application_id IS NULL AND created_at < $1 \
+             RETURNING storage_name, card_storage_name",
+        )
+        .bind(unix_millis(before))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut names = Vec::new();
+        for row in rows {
+            names.push(row.try_get("storage_name")?);
+            if let Some(card) = row.try_get::<Option<String>, _>("card_storage_name")? {
+                names.push(card);
+            }
+        }
+        Ok(names)
+    }
+
+    /// Other applications and members with the same identity number or e-mail address.
+    ///
+    /// Several children may register with the same parent's KTP, so an identity number match
+    /// is only reported when neither side uses a guardian's identity.
+    pub async fn find_duplicates(
+        &self,
+        application: &ApplicationRecord,
+    ) -> StoreResult<Vec<DuplicateRecord>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.registration_number, a.guardian_name, a.identity_number, \
+             a.email_normalized, m.member_number \
+             FROM applications a LEFT JOIN members m ON m.application_id = a.id \
+             WHERE a.id <> $1 AND a.status <> $2 \
+             AND (a.identity_number = $3 OR a.email_normalized = $4) \
+             ORDER BY a.id LIMIT 20",
+        )
+        .bind(application.id)
+        .bind(ApplicationStatus::Rejected.as_str())
+        .bind(&application.identity_number)
+        .bind(&application.email_normalized)
+        .fetch_all(&self.pool)
+        .await?;
+
+        let mut findings = Vec::new();
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            let registration_number: String = row.try_get("registration_number")?;
+            let guardian_name: Option<String> = row.try_get("guardian_name")?;
+            let identity_number: String = row.try_get("identity_number")?;
+            let email: String = row.try_get("email_normalized")?;
+            let member_number: Option<String> = row.try_get("member_number")?;
+
+            let mut push = |finding| {
+                findings.push(DuplicateRecord {
+                    finding,
+                    application_id: id,
+                    registration_number: registration_number.clone(),
+                    member_number: member_number.clone(),
+                })
+            };
+            let same_person_number = identity_number == application.identity_number
+                && guardian_name.is_none()
+                && !application.uses_guardian_identity();
+            if same_person_number {
+                push(if member_number.is_some() {
+                    FindingCode::ExistingMember
+                } else {
+                    FindingCode::DuplicateIdentityNumber
+                });
+            }
+            if email == application.email_normalized {
+                push(FindingCode::DuplicateEmail);
+            }
+        }
+        Ok(findings)
+    }
+}

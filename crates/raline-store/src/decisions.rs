@@ -1,0 +1,178 @@
+//! Staff decisions. Approval issues the member in the same transaction.
+
+use raline_domain::member_number::{daily_prefix, format_member_number};
+use raline_domain::{ApplicationStatus, Decision};
+use sqlx::Row;
+use time::{Date, OffsetDateTime};
+
+use crate::applications::next_counter_value;
+use crate::outbox::{OutboxKind, insert_outbox};
+use crate::records::{DecisionRecord, MEMBER_COLUMNS};
+use crate::{
+    MemberRecord, Store, StoreError, StoreResult, format_date, from_unix_millis, unix_millis,
+};
+
+/// What approval needs besides the application: the WIB date of issue and the validity of
+/// the member type in days.
+#[derive(Debug, Clone, Copy)]
+pub struct Approval {
+    pub registered_on: Date,
+    pub validity_days: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecisionOutcome {
+    pub status: ApplicationStatus,
+    pub member: Option<MemberRecord>,
+}
+
+impl Store {
+    /// Records a decision on a submitted application in one transaction: the status change,
+    /// the decision row, the member (on approval) and the outbox message for the applicant.
+    ///
+    /// Returns `Conflict` when the application is no longer waiting for a decision, so two
+    /// staff deciding at once cannot both succeed.
+    pub async fn decide(
+        &self,
+        application_id: i64,
+        staff_id: i64,
+        decision: Decision,
+        reason: Option<&str>,
+        approval: Option<Approval>,
+        now: OffsetDateTime,
+    ) -> StoreResult<DecisionOutcome> {
+        let now_millis = unix_millis(now);
+        let status = decision.resulting_status();
+        let mut transaction = self.begin_write().await?;
+
+        let updated = sqlx::query(
+            "UPDATE applications SET status = $1, decision_reason = $2, updated_at = $3 \
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(now_millis)
+        .bind(application_id)
+        .bind(ApplicationStatus::Submitted.as_str())
+        .execute(&mut *transaction)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict(
+                "the application is not waiting for a decision",
+            ));
+        }
+
+        sqlx::query(
+            "INSERT INTO decisions (application_id, staff_id, decision, reason, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(application_id)
+        .bind(staff_id)
+        .bind(decision.as_str())
+        .bind(reason)
+        .bind(now_millis)
+        .execute(&mut *transaction)
+        .await?;
+
+        let mut member = None;
+        if decision == Decision::Approve {
+            let approval = approval.ok_or(StoreError::Conflict("approval needs a validity"))?;
+            let prefix = daily_prefix(approval.registered_on);
+            let sequence =
+                next_counter_value(&mut transaction, &format!("member:{prefix}")).await?;
+            let member_number = u32::try_from(sequence)
+                .ok()
+                .and_then(|sequence| format_member_number(&prefix, sequence))
+                .ok_or_else(|| StoreError::MemberNumbersExhausted(prefix.clone()))?;
+            let valid_until =
+                raline_domain::dates::add_days(approval.registered_on, approval.validity_days);
+
+            let row = sqlx::query(&format!(
+                "INSERT INTO members (member_number, application_id, identity_number, \
+                 email_normalized, full_name, member_type, registered_on, valid_until, created_at) \
+                 SELECT $1, id, identity_number, email_normalized, full_name, member_type, $2, $3, $4 \
+                 FROM applications WHERE id = $5 \
+                 RETURNING {MEMBER_COLUMNS}"
+            ))
+            .bind(&member_number)
+            .bind(format_date(approval.registered_on))
+            .bind(format_date(valid_until))
+            .bind(now_millis)
+            .bind(application_id)
+            .fetch_one(&mut *transaction)
+            .await?;
+            member = Some(MemberRecord::from_row(&row)?);
+        }
+
+        let kind = match decision {
+            Decision::Approve => OutboxKind::CardIssued,
+            Decision::Reject => OutboxKind::Rejected,
+            Decision::RequestCorrection => OutboxKind::CorrectionRequested,
+        };
+        insert_outbox(
+            &mut transaction,
+            kind,
+            application_id,
+            member.as_ref().map(|m| m.id),
+            now_millis,
+        )
+        .await?;
+
+        transaction.commit().await?;
+        Ok(DecisionOutcome { status, member })
+    }
+
+    /// Decisions on an application, oldest first, with the staff member's user name.
+    pub async fn decisions_for(&self, application_id: i64) -> StoreResult<Vec<DecisionRecord>> {
+        let rows = sqlx::query(
+            "SELECT d.decision, d.reason, d.created_at, s.username FROM decisions d \
+             JOIN staff s ON s.id = d.staff_id WHERE d.application_id = $1 ORDER BY d.id",
+        )
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DecisionRecord {
+                    decision: row.try_get("decision")?,
+                    reason: row.try_get("reason")?,
+                    staff_username: row.try_get("username")?,
+                    created_at: from_unix_millis(row.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn member_by_number(&self, member_number: &str) -> StoreResult<Option<MemberRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE member_number = $1"
+        ))
+        .bind(member_number)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(MemberRecord::from_row).transpose()
+    }
+
+    pub async fn member(&self, id: i64) -> StoreResult<Option<MemberRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(MemberRecord::from_row).transpose()
+    }
+
+    pub async fn member_for_application(
+        &self,
+        application_id: i64,
+    ) -> StoreResult<Option<MemberRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE application_id = $1"
+        ))
+        .bind(application_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(MemberRecord::from_row).transpose()
+    }
+}

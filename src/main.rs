@@ -1,1 +1,304 @@
-fn main() {}
+//! `raline`: runs the service and administers staff accounts.
+
+mod config;
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use raline_delivery::{Mailer, OutboxWorker, WorkerSettings};
+use raline_store::{FileStore, StaffRole, Store};
+use raline_web::{AppConfig, AppState, Composer, LibraryInfo};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+use crate::config::Settings;
+
+/// Online library membership registration (RALINE).
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration file; `raline.toml` in the working folder is read when present.
+    #[arg(long, env = "RALINE_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service and the e-mail worker (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Create a staff account, or reset the password and role of an existing one. The
+    /// password is read from standard input unless --password-file is given.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_enum, default_value = "verifier")]
+        role: RoleArg,
+        /// File whose first line is the password.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Print a new API bearer token for a staff account.
+    Token {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Verifier,
+}
+
+/// Minimum staff password length in characters; staff accounts see everyone's data.
+const MIN_STAFF_PASSWORD_CHARS: usize = 10;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
+    let settings = Settings::load(cli.config.as_deref())?;
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            open_store(&settings).await?;
+            println!(
+                "Migrations applied to {}",
+                redact_url(&settings.database_url())
+            );
+            Ok(())
+        }
+        Command::Staff { command } => staff(settings, command).await,
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RALINE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Hides a password in a database URL for messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create data folder {}", settings.data_dir.display()))?;
+    let url = settings.database_url();
+    Store::connect(&url, 8)
+        .await
+        .with_context(|| format!("cannot open database {}", redact_url(&url)))
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let files = FileStore::open(settings.data_dir.join("uploads"))?;
+
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let bound = listener.local_addr()?;
+    let base_url = settings.base_url(bound);
+
+    let logo = match &settings.library.logo {
+        Some(path) => Some(
+            std::fs::read(path).with_context(|| format!("cannot read logo {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let config = AppConfig {
+        base_url: base_url.clone(),
+        library: LibraryInfo {
+            name: settings.library.name.clone(),
+            address: settings.library.address.clone(),
+            logo,
+            card_rules: settings.library.card_rules.clone(),
+        },
+        member_types: settings.member_types.clone(),
+        statement_letter_outside: settings.statement_letter_outside,
+        upload_max_bytes: settings.upload_max_mb * 1024 * 1024,
+        session_lifetime: time::Duration::hours(settings.session_hours),
+    };
+    let state = AppState::new(config, store.clone(), files.clone())
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot prepare the service: {error}"))?;
+
+    let mailer = Mailer::from_settings(
+        settings.smtp.url.as_deref(),
+        &settings.smtp.from,
+        &settings.data_dir.join("mail"),
+    )?;
+    let (shutdown_sender, shutdown) = watch::channel(false);
+    let worker = OutboxWorker::new(
+        store.clone(),
+        mailer,
+        Composer::new(state.clone()),
+        WorkerSettings::default(),
+    );
+    let worker = tokio::spawn(worker.run(shutdown.clone(), state.outbox_wake()));
+    let cleanup = tokio::spawn(clean_periodically(store.clone(), files, shutdown.clone()));
+
+    tracing::info!(%bound, database = %redact_url(&settings.database_url()), "RALINE started");
+    // Scripts and tests read this line to find the address when the port was 0.
+    println!("RALINE berjalan di {base_url} (listening on http://{bound})");
+
+    let app = raline_web::router(state);
+    let mut server_shutdown = shutdown.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            tokio::select! {
+                _ = shutdown_signal() => {}
+                _ = server_shutdown.changed() => {}
+            }
+        })
+        .await?;
+
+    let _ = shutdown_sender.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
+    cleanup.abort();
+    store.close().await;
+    tracing::info!("RALINE stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await.unwrap_or(());
+}
+
+/// Hourly: deletes expired staff sessions and form uploads kept for more than a day for a
+/// form that was never completed.
+async fn clean_periodically(store: Store, files: FileStore, mut shutdown: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        let now = OffsetDateTime::now_utc();
+        if let Err(error) = store.delete_expired_sessions(now).await {
+            tracing::warn!(%error, "could not delete expired sessions");
+        }
+        match store
+            .delete_stale_drafts(now - time::Duration::days(1))
+            .await
+        {
+            Ok(names) => {
+                for name in names {
+                    if let Err(error) = files.delete(&name).await {
+                        tracing::warn!(%error, "could not delete a stale draft upload");
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not delete stale draft uploads"),
+        }
+    }
+}
+
+async fn staff(settings: Settings, command: StaffCommand) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let now = OffsetDateTime::now_utc();
+    match command {
+        StaffCommand::Add {
+            username,
+            role,
+            password_file,
+        } => {
+            let username = username.trim().to_owned();
+            let valid_name = !username.is_empty()
+                && username.len() <= 64
+                && username
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+            if !valid_name {
+                bail!("the user name must be 1 to 64 letters, digits, dots, dashes or underscores");
+            }
+            let password = read_password(password_file.as_deref())?;
+            if password.chars().count() < MIN_STAFF_PASSWORD_CHARS {
+                bail!("the password must have at least {MIN_STAFF_PASSWORD_CHARS} characters");
+            }
+            let role = match role {
+                RoleArg::Admin => StaffRole::Admin,
+                RoleArg::Verifier => StaffRole::Verifier,
+            };
+            let hash =
+                tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?;
+            store.upsert_staff(&username, &hash, role, now).await?;
+            println!("Staff account {username} ({}) saved.", role.as_str());
+        }
+        StaffCommand::Token { username } => {
+            let staff = store
+                .staff_by_username(username.trim())
+                .await?
+                .with_context(|| format!("no staff account named {username:?}"))?;
+            if staff.disabled {
+                bail!("staff account {username:?} is disabled");
+            }
+            let token = store.create_api_token(staff.id, now).await?;
+            println!("{token}");
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Reads the first line of the password file, or of standard input.
+fn read_password(path: Option<&std::path::Path>) -> anyhow::Result<String> {
+    let line = match path {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read password file {}", path.display()))?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        None => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("Password (input is shown; use --password-file to avoid that):");
+            }
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line
+        }
+    };
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

@@ -1,5 +1,8 @@
-//! E-mail delivery for RALINE: the [`Mailer`] transport (SMTP, `.eml` files or memory).
+//! Delivery for RALINE: the [`Mailer`] transport (SMTP, `.eml` files or memory) and the
+//! [`outbox`] worker that sends queued messages with retries.
 
 pub mod mailer;
+pub mod outbox;
 
 pub use mailer::*;
+pub use outbox::{ComposeError, ComposeMail, OutboxWorker, WorkerSettings};

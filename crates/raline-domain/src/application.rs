@@ -132,7 +132,7 @@ impl Policy {
 }
 
 /// The upload slots of the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UploadSlot {
     Photo,
@@ -345,6 +345,31 @@ pub fn validate_application(
     policy: &Policy,
     today: Date,
 ) -> Result<NewApplication, Vec<FieldError>> {
+    validate(input, policy, today, PasswordRule::Required)
+}
+
+/// Validates a corrected application. The password chosen at registration stays, so the
+/// correction form has no password fields and the returned password is empty.
+pub fn validate_correction(
+    input: &ApplicationInput,
+    policy: &Policy,
+    today: Date,
+) -> Result<NewApplication, Vec<FieldError>> {
+    validate(input, policy, today, PasswordRule::Unchanged)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PasswordRule {
+    Required,
+    Unchanged,
+}
+
+fn validate(
+    input: &ApplicationInput,
+    policy: &Policy,
+    today: Date,
+    password_rule: PasswordRule,
+) -> Result<NewApplication, Vec<FieldError>> {
     let mut check = Checker { errors: Vec::new() };
 
     let identity_type = match input.identity_type.trim() {
@@ -402,7 +427,9 @@ pub fn validate_application(
     };
 
     let password = input.password.clone();
-    if password.is_empty() {
+    if password_rule == PasswordRule::Unchanged {
+        // Nothing to check: the stored password hash is kept.
+    } else if password.is_empty() {
         check.fail("password", "required");
     } else if password.chars().count() < MIN_PASSWORD_CHARS {
         check.fail("password", "password_too_short");
@@ -410,6 +437,7 @@ pub fn validate_application(
         check.fail("password", "too_long");
     }
     if let Some(confirmation) = &input.password_confirmation
+        && password_rule == PasswordRule::Required
         && *confirmation != password
     {
         check.fail("password_confirmation", "password_mismatch");

@@ -15,7 +15,7 @@ pub mod status;
 
 pub use application::{
     Address, ApplicationInput, FieldError, Guardian, MemberType, NewApplication, Password, Policy,
-    UploadSlot, validate_application,
+    UploadSlot, validate_application, validate_correction,
 };
 pub use finding::FindingCode;
 pub use identity::{IdentityType, Nik};

@@ -49,6 +49,14 @@ pub enum StoreError {
 
 impl StoreError {
     /// True for a unique-constraint violation, which callers may turn into a conflict.
+    /// True when the database could not be reached in time, a state worth a 503 and a retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))
+        )
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(error)) if error.is_unique_violation())
     }

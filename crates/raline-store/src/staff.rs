@@ -190,3 +190,21 @@ impl Store {
         Ok(result.rows_affected())
     }
 }
+
+impl Store {
+    /// Returns the installation's secret named `name`, creating a random one on first use.
+    /// Every node of a multi-node installation reads the same value from the database.
+    pub async fn instance_secret(&self, name: &str) -> StoreResult<String> {
+        sqlx::query("INSERT INTO instance_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(random_token())
+            .execute(&self.pool)
+            .await?;
+        let value: String =
+            sqlx::query_scalar("SELECT value FROM instance_settings WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(value)
+    }
+}

@@ -1,1 +1,236 @@
-//! placeholder
+//! RALINE's HTTP layer: public pages, staff pages, the JSON API and the outbox composer.
+//!
+//! Handlers translate HTTP into calls of `raline_domain` and `raline_store` and back; they hold
+//! no SQL and no membership rules.
+
+mod api;
+mod auth;
+mod card;
+mod compose;
+mod error;
+mod forms;
+pub mod i18n;
+mod middleware;
+mod pages;
+mod public;
+mod staff;
+mod status;
+mod templates;
+mod uploads;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use raline_card::{CardLibrary, CardRenderer};
+use raline_domain::{MemberType, Policy};
+use raline_media::UploadLimits;
+use raline_store::{FileStore, Store};
+
+pub use compose::Composer;
+pub use error::WebError;
+
+/// Settings the web layer needs, already validated by the binary.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Public URL without a trailing slash, used in links sent by e-mail and in the CSRF
+    /// origin check.
+    pub base_url: String,
+    pub library: LibraryInfo,
+    pub member_types: Vec<MemberType>,
+    /// Whether people living outside Kota Mojokerto must upload a statement letter.
+    pub statement_letter_outside: bool,
+    /// Largest accepted upload, in bytes, per file.
+    pub upload_max_bytes: usize,
+    /// Staff session lifetime.
+    pub session_lifetime: time::Duration,
+}
+
+/// The library as shown on pages, e-mails and cards.
+#[derive(Debug, Clone)]
+pub struct LibraryInfo {
+    pub name: String,
+    pub address: String,
+    /// PNG or JPEG bytes of the logo, if configured.
+    pub logo: Option<Vec<u8>>,
+    /// Rules printed on the back of the card; one paragraph per line.
+    pub card_rules: String,
+}
+
+impl AppConfig {
+    pub fn policy(&self) -> Policy {
+        Policy {
+            member_types: self.member_types.clone(),
+            statement_letter_outside: self.statement_letter_outside,
+        }
+    }
+
+    pub fn upload_limits(&self) -> UploadLimits {
+        UploadLimits {
+            max_bytes: self.upload_max_bytes,
+            ..UploadLimits::default()
+        }
+    }
+
+    fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// Shared state of every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: AppConfig,
+    policy: Policy,
+    store: Store,
+    files: FileStore,
+    templates: minijinja::Environment<'static>,
+    cards: CardRenderer,
+    /// Key that derives each application's status token from its submission key, so a
+    /// repeated submit can show the same private status link.
+    status_key: Vec<u8>,
+    /// Wakes the outbox worker after a transaction queued a message.
+    outbox_wake: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    /// Builds the state; fails when the card layout cannot be prepared (for example an
+    /// unreadable logo).
+    pub async fn new(config: AppConfig, store: Store, files: FileStore) -> Result<Self, WebError> {
+        let cards = CardRenderer::new(&CardLibrary {
+            name: config.library.name.clone(),
+            address: config.library.address.clone(),
+            logo: config.library.logo.clone(),
+            rules_text: config.library.card_rules.clone(),
+        })
+        .map_err(WebError::internal)?;
+        let status_key = store
+            .instance_secret("status_token_key")
+            .await?
+            .into_bytes();
+
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                policy: config.policy(),
+                config,
+                store,
+                files,
+                templates: templates::environment(),
+                cards,
+                status_key,
+                outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn files(&self) -> &FileStore {
+        &self.inner.files
+    }
+
+    /// Notified whenever a message is queued; the outbox worker waits on it.
+    pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.outbox_wake.clone()
+    }
+
+    fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    fn templates(&self) -> &minijinja::Environment<'static> {
+        &self.inner.templates
+    }
+
+    fn cards(&self) -> &CardRenderer {
+        &self.inner.cards
+    }
+
+    fn status_key(&self) -> &[u8] {
+        &self.inner.status_key
+    }
+}
+
+/// Room for four uploads at the per-file limit plus the text fields.
+fn upload_body_limit(config: &AppConfig) -> usize {
+    config.upload_max_bytes * 4 + 1024 * 1024
+}
+
+/// Builds the router with every route and middleware.
+pub fn router(state: AppState) -> Router {
+    let body_limit = upload_body_limit(state.config());
+
+    let uploads = Router::new()
+        .route("/daftar", post(public::submit_form))
+        .route("/status/{token}/perbaikan", post(status::submit_correction))
+        .route("/api/v1/applications", post(api::create_application))
+        .layer(DefaultBodyLimit::max(body_limit));
+
+    let pages = Router::new()
+        .route("/", get(public::landing))
+        .route("/daftar", get(public::form))
+        .route("/status/{token}", get(status::show))
+        .route("/status/{token}/kartu.pdf", get(status::card))
+        .route("/status/{token}/perbaikan", get(status::correction_form))
+        .route("/staf", get(staff::queue))
+        .route("/staf/masuk", get(staff::login_form).post(staff::login))
+        .route("/staf/keluar", post(staff::logout))
+        .route("/staf/pendaftaran/{id}", get(staff::detail))
+        .route("/staf/pendaftaran/{id}/keputusan", post(staff::decide))
+        .route(
+            "/staf/pendaftaran/{id}/berkas/{upload_id}",
+            get(staff::upload_file),
+        )
+        .route("/staf/anggota/{number}/kartu.pdf", get(staff::member_card))
+        .route("/static/app.css", get(pages::stylesheet))
+        .route("/bahasa/{code}", get(pages::set_language))
+        .route("/healthz", get(pages::health));
+
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/applications/{id}", get(api::application_status))
+        .route(
+            "/api/v1/applications/{id}/card.pdf",
+            get(api::application_card),
+        )
+        .route("/api/v1/staff/applications", get(api::staff_list))
+        .route("/api/v1/staff/applications/{id}", get(api::staff_detail))
+        .route(
+            "/api/v1/staff/applications/{id}/approve",
+            post(api::approve),
+        )
+        .route("/api/v1/staff/applications/{id}/reject", post(api::reject))
+        .route(
+            "/api/v1/staff/applications/{id}/request-correction",
+            post(api::request_correction),
+        )
+        .route("/api/v1/members/{number}/card.pdf", get(api::member_card));
+
+    Router::new()
+        .merge(uploads)
+        .merge(pages)
+        .merge(api)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::render_error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::check_origin,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::trace_request))
+        .with_state(state)
+}

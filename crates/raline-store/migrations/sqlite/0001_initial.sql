@@ -132,3 +132,10 @@ CREATE TABLE outbox (
 
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_application ON outbox (application_id);
+
+-- Values generated once per installation and shared by every application node, such as the
+-- key that derives applicants' status tokens.
+CREATE TABLE instance_settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,237 @@
+//! The outbox worker: claims due messages, composes them, sends them and records the result.
+//!
+//! Delivery is at least once. A message is marked sent right after the SMTP server accepts it;
+//! if the process dies between those two steps, another worker sends it again after the
+//! claim expires, with the same Message-ID so mail clients can merge the copies.
+
+use std::future::Future;
+use std::time::Duration;
+
+use raline_store::{OutboxMessage, Store};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+use tracing::Instrument;
+
+use crate::{MailError, Mailer, OutgoingMail};
+
+/// Why a message could not be composed.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// The data behind the message is gone or invalid; retrying will not help.
+    #[error("message cannot be composed: {0}")]
+    Permanent(String),
+    /// A passing fault, such as a database timeout.
+    #[error("message composition failed for now: {0}")]
+    Transient(String),
+}
+
+/// Turns an outbox row into an e-mail. The web layer implements this with its templates and
+/// the card renderer.
+pub trait ComposeMail: Send + Sync + 'static {
+    fn compose(
+        &self,
+        message: &OutboxMessage,
+    ) -> impl Future<Output = Result<OutgoingMail, ComposeError>> + Send;
+}
+
+/// Timing of the worker.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// How long a claim lasts; a message still `sending` after this is taken over. Must be
+    /// longer than one SMTP send (the mailer gives up after 60 s).
+    pub lease: Duration,
+    /// First retry delay; doubled per attempt, with up to 25 % random jitter.
+    pub first_retry: Duration,
+    /// Longest delay between two attempts.
+    pub max_retry: Duration,
+    /// Age after which a message that still fails is marked failed for staff to see.
+    pub max_age: Duration,
+    /// Longest sleep when the queue is empty; new messages also wake the worker.
+    pub idle_poll: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            lease: Duration::from_secs(120),
+            first_retry: Duration::from_secs(10),
+            max_retry: Duration::from_secs(30 * 60),
+            max_age: Duration::from_secs(3 * 24 * 60 * 60),
+            idle_poll: Duration::from_secs(5),
+        }
+    }
+}
+
+impl WorkerSettings {
+    /// Delay before attempt `attempts + 1`: exponential backoff with jitter.
+    pub fn retry_delay(&self, attempts: i64) -> Duration {
+        let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+        let base = self
+            .first_retry
+            .saturating_mul(2u32.saturating_pow(exponent))
+            .min(self.max_retry);
+        let jitter = base.mul_f64(rand::random::<f64>() * 0.25);
+        base + jitter
+    }
+}
+
+/// Sends outbox messages until shut down.
+pub struct OutboxWorker<C> {
+    store: Store,
+    mailer: Mailer,
+    composer: C,
+    settings: WorkerSettings,
+}
+
+impl<C: ComposeMail> OutboxWorker<C> {
+    pub fn new(store: Store, mailer: Mailer, composer: C, settings: WorkerSettings) -> Self {
+        OutboxWorker {
+            store,
+            mailer,
+            composer,
+            settings,
+        }
+    }
+
+    /// Runs until `shutdown` turns true. `wake` is notified when new messages are queued.
+    pub async fn run(
+        self,
+        mut shutdown: watch::Receiver<bool>,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+    ) {
+        tracing::info!(transport = %self.mailer.describe(), "outbox worker started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let worked = match self.run_once().await {
+                Ok(worked) => worked,
+                Err(error) => {
+                    tracing::error!(%error, "outbox worker could not read the queue");
+                    false
+                }
+            };
+            if worked {
+                continue;
+            }
+            let sleep = self.idle_sleep().await;
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = wake.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("outbox worker stopped");
+    }
+
+    async fn idle_sleep(&self) -> Duration {
+        let now = OffsetDateTime::now_utc();
+        match self.store.next_outbox_due().await {
+            Ok(Some(due)) if due > now => Duration::try_from(due - now)
+                .map_or(self.settings.idle_poll, |wait| {
+                    wait.min(self.settings.idle_poll)
+                }),
+            Ok(Some(_)) => Duration::from_millis(50),
+            _ => self.settings.idle_poll,
+        }
+    }
+
+    /// Sends at most one due message. Returns whether one was handled.
+    pub async fn run_once(&self) -> Result<bool, raline_store::StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let lease =
+            time::Duration::try_from(self.settings.lease).unwrap_or(time::Duration::minutes(2));
+        let Some(message) = self.store.claim_outbox_message(now, lease).await? else {
+            return Ok(false);
+        };
+        let span = tracing::info_span!(
+            "outbox",
+            outbox_id = message.id,
+            kind = message.kind.as_str(),
+            application_id = message.application_id,
+            member_id = message.member_id
+        );
+        self.deliver(message).instrument(span).await?;
+        Ok(true)
+    }
+
+    async fn deliver(&self, message: OutboxMessage) -> Result<(), raline_store::StoreError> {
+        let result = match self.composer.compose(&message).await {
+            Ok(mail) => self.mailer.send(&mail).await.map_err(Failure::Mail),
+            Err(error) => Err(Failure::Compose(error)),
+        };
+
+        let now = OffsetDateTime::now_utc();
+        match result {
+            Ok(()) => {
+                self.store.mark_outbox_sent(message.id, now).await?;
+                tracing::info!(attempts = message.attempts, "message sent");
+                Ok(())
+            }
+            Err(failure) => self.record_failure(&message, failure, now).await,
+        }
+    }
+
+    async fn record_failure(
+        &self,
+        message: &OutboxMessage,
+        failure: Failure,
+        now: OffsetDateTime,
+    ) -> Result<(), raline_store::StoreError> {
+        let reason = failure.to_string();
+        let age = now - message.created_at;
+        let too_old = age
+            > time::Duration::try_from(self.settings.max_age).unwrap_or(time::Duration::days(3));
+
+        if !failure.is_retryable() || too_old {
+            tracing::error!(attempts = message.attempts, error = %reason, "message failed for good");
+            return self.store.fail_outbox_message(message.id, &reason).await;
+        }
+
+        let delay = self.settings.retry_delay(message.attempts);
+        let next = now + time::Duration::try_from(delay).unwrap_or(time::Duration::minutes(1));
+        tracing::warn!(
+            attempts = message.attempts,
+            retry_in_seconds = delay.as_secs(),
+            error = %reason,
+            "message not sent, will retry"
+        );
+        self.store
+            .retry_outbox_message(message.id, next, &reason)
+            .await
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Mail(MailError),
+    #[error(transparent)]
+    Compose(ComposeError),
+}
+
+impl Failure {
+    fn is_retryable(&self) -> bool {
+        match self {
+            Failure::Mail(error) => error.is_retryable(),
+            Failure::Compose(ComposeError::Transient(_)) => true,
+            Failure::Compose(ComposeError::Permanent(_)) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_grows_and_caps() {
+        let settings = WorkerSettings::default();
+        let first = settings.retry_delay(1);
+        assert!(first >= Duration::from_secs(10) && first <= Duration::from_millis(12_500));
+        let third = settings.retry_delay(3);
+        assert!(third >= Duration::from_secs(40) && third <= Duration::from_secs(50));
+        let late = settings.retry_delay(40);
+        assert!(late >= Duration::from_secs(1800) && late <= Duration::from_secs(2250));
+    }
+}

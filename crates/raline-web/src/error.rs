@@ -1,0 +1,182 @@
+//! The one place where errors become HTTP responses.
+//!
+//! Handlers return `WebError`. Validation problems carry their field errors and are shown next
+//! to the fields (HTML) or listed in a 422 body (API). Anything unexpected is logged once with
+//! a short reference id, and the client sees only that id and a message from the catalogue.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use raline_store::StoreError;
+use serde::Serialize;
+
+use crate::i18n::{Locale, t, t_args};
+
+/// A field problem in a response, with its message in the requested language.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("CSRF check failed")]
+    Csrf,
+    #[error("state conflict: {0}")]
+    Conflict(&'static str),
+    #[error("request body too large")]
+    PayloadTooLarge { max_megabytes: u64 },
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    #[error("validation failed")]
+    Validation(Vec<FieldMessage>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        WebError::Internal(error.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => {
+                StatusCode::CONFLICT
+            }
+            WebError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(error) if error.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message for the client. Internal details never appear here.
+    pub fn message(&self, locale: Locale, reference: &str) -> String {
+        match self {
+            WebError::NotFound => t(locale, "http-not-found"),
+            WebError::Unauthorized => t(locale, "http-unauthorized"),
+            WebError::Forbidden => t(locale, "http-forbidden"),
+            WebError::Csrf => t(locale, "http-csrf"),
+            WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => {
+                t(locale, "http-conflict")
+            }
+            WebError::PayloadTooLarge { max_megabytes } => t_args(
+                locale,
+                "http-too-large",
+                &[("max", i64::try_from(*max_megabytes).unwrap_or(0).into())],
+            ),
+            WebError::BadRequest(_) => t(locale, "http-bad-request"),
+            WebError::Validation(fields) => fields
+                .first()
+                .map(|field| field.message.clone())
+                .unwrap_or_default(),
+            _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => t(locale, "http-unavailable"),
+            WebError::Store(_) | WebError::Internal(_) => {
+                t_args(locale, "http-internal", &[("reference", reference.into())])
+            }
+        }
+    }
+
+    /// Logs server-side faults once, with the reference id the client sees.
+    pub fn log(&self, reference: &str) {
+        if self.status().is_server_error() {
+            tracing::error!(reference, error = %self, "request failed");
+        } else if let WebError::BadRequest(detail) = self {
+            tracing::debug!(reference, detail, "bad request");
+        }
+    }
+}
+
+/// A short random id that links a client-visible error to the log line.
+pub fn new_reference() -> String {
+    let bytes: [u8; 4] = rand::random();
+    hex::encode_upper(bytes)
+}
+
+/// JSON error body of the API: `{"error": {code, message, reference}, "errors": [...]}`.
+#[derive(Serialize)]
+struct ApiErrorBody<'a> {
+    error: ApiErrorDetail<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FieldMessage]>,
+}
+
+#[derive(Serialize)]
+struct ApiErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+    reference: &'a str,
+}
+
+/// Wraps an error for the JSON API.
+pub struct ApiError {
+    pub error: WebError,
+    pub locale: Locale,
+}
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        ApiError {
+            error: error.into(),
+            locale: Locale::Id,
+        }
+    }
+}
+
+impl WebError {
+    fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound => "not_found",
+            WebError::Unauthorized => "unauthorized",
+            WebError::Forbidden => "forbidden",
+            WebError::Csrf => "csrf",
+            WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => "conflict",
+            WebError::PayloadTooLarge { .. } => "payload_too_large",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Validation(_) => "validation_failed",
+            _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+            WebError::Store(_) | WebError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let reference = new_reference();
+        self.error.log(&reference);
+        let errors = match &self.error {
+            WebError::Validation(fields) => Some(fields.as_slice()),
+            _ => None,
+        };
+        let body = ApiErrorBody {
+            error: ApiErrorDetail {
+                code: self.error.code(),
+                message: self.error.message(self.locale, &reference),
+                reference: &reference,
+            },
+            errors,
+        };
+        let mut response = (self.error.status(), axum::Json(body)).into_response();
+        if matches!(self.error, WebError::Unauthorized) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}

@@ -1,0 +1,189 @@
+//! Page rendering shared by the public and staff pages, plus small fixed routes.
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::Value;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::{WebError, new_reference};
+use crate::i18n::{Locale, t};
+use crate::middleware::PendingErrorPage;
+
+const LANGUAGE_COOKIE: &str = "raline_lang";
+
+/// The locale of a request: the language cookie, else Indonesian.
+pub fn request_locale(headers: &HeaderMap) -> Locale {
+    cookie(headers, LANGUAGE_COOKIE)
+        .and_then(Locale::parse)
+        .unwrap_or_default()
+}
+
+/// Reads one cookie value from the `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// Extractor for the request's locale.
+pub struct Lang(pub Locale);
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang(request_locale(&parts.headers)))
+    }
+}
+
+/// Renders a page template with the common context (locale, library, paths).
+pub fn render(
+    state: &AppState,
+    locale: Locale,
+    template: &str,
+    context: Value,
+) -> Result<Html<String>, WebError> {
+    let common = minijinja::context! {
+        locale => locale.code(),
+        other_locale => locale.other().code(),
+        library_name => &state.config().library.name,
+        max_upload_mb => state.config().upload_max_bytes / (1024 * 1024),
+    };
+    let template = state
+        .templates()
+        .get_template(template)
+        .map_err(WebError::internal)?;
+    let html = template
+        .render(minijinja::context! { ..common, ..context })
+        .map_err(WebError::internal)?;
+    Ok(Html(html))
+}
+
+/// A page handler's error: the middleware renders it as an HTML page in the user's language.
+pub struct PageError {
+    pub error: WebError,
+    pub locale: Locale,
+}
+
+impl From<WebError> for PageError {
+    fn from(error: WebError) -> Self {
+        PageError {
+            error,
+            locale: Locale::Id,
+        }
+    }
+}
+
+impl From<raline_store::StoreError> for PageError {
+    fn from(error: raline_store::StoreError) -> Self {
+        WebError::from(error).into()
+    }
+}
+
+impl PageError {
+    pub fn new(error: WebError, locale: Locale) -> Self {
+        PageError { error, locale }
+    }
+}
+
+/// Builds an error response whose body the error-page middleware fills in.
+pub fn error_response(error: WebError, locale: Locale) -> Response {
+    let reference = new_reference();
+    error.log(&reference);
+    let mut response = error.status().into_response();
+    response.extensions_mut().insert(PendingErrorPage {
+        message: error.message(locale, &reference),
+        locale,
+    });
+    response
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_response(self.error, self.locale)
+    }
+}
+
+pub fn render_error_page(
+    state: &AppState,
+    pending: &PendingErrorPage,
+    status: StatusCode,
+) -> Result<Html<String>, WebError> {
+    render(
+        state,
+        pending.locale,
+        "error.html",
+        minijinja::context! { message => &pending.message, status => status.as_u16() },
+    )
+}
+
+pub async fn not_found(Lang(locale): Lang) -> PageError {
+    PageError::new(WebError::NotFound, locale)
+}
+
+pub async fn health(State(state): State<AppState>) -> Response {
+    match state.store().ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LanguageQuery {
+    back: Option<String>,
+}
+
+/// Switches the language cookie and returns to the page the user came from.
+pub async fn set_language(
+    Path(code): Path<String>,
+    Query(query): Query<LanguageQuery>,
+) -> Response {
+    let locale = Locale::parse(&code).unwrap_or_default();
+    // Only same-site paths, so this cannot be used as an open redirect.
+    let back = query
+        .back
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.code()
+    );
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The Indonesian or English label of a catalogue-backed choice, e.g. `sex-male`.
+pub fn label(locale: Locale, prefix: &str, value: &str) -> String {
+    t(locale, &format!("{prefix}-{value}"))
+}

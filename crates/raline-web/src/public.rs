@@ -1,0 +1,245 @@
+//! Public pages: the landing page and the registration form.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::Value;
+use raline_domain::{ApplicationInput, FieldError, IdentityType, UploadSlot, choices, region};
+use raline_store::UploadRecord;
+use serde::Serialize;
+
+use crate::AppState;
+use crate::forms::{self, Channel, SubmitOutcome};
+use crate::i18n::{Locale, t};
+use crate::pages::{Lang, PageError, label, render};
+use crate::uploads;
+
+pub async fn landing(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+) -> Result<Html<String>, PageError> {
+    render(&state, locale, "landing.html", minijinja::context! {})
+        .map_err(|error| PageError::new(error, locale))
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+) -> Result<Html<String>, PageError> {
+    let view = FormView {
+        submission_key: raline_store::random_token(),
+        values: ApplicationInput {
+            current_address_same: "true".into(),
+            ..ApplicationInput::default()
+        },
+        errors: BTreeMap::new(),
+        kept: BTreeMap::new(),
+    };
+    render_form(&state, locale, &view, FormMode::New).map_err(|error| PageError::new(error, locale))
+}
+
+pub async fn submit_form(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let wrap = |error| PageError::new(error, locale);
+    let submission = uploads::read_submission(multipart, state.config().upload_max_bytes)
+        .await
+        .map_err(wrap)?;
+
+    let submission_key = submission
+        .submission_key
+        .clone()
+        .filter(|key| forms::is_submission_key(key))
+        .unwrap_or_else(raline_store::random_token);
+    let values = submission.input.clone();
+
+    let outcome =
+        forms::submit_application(&state, submission, &submission_key, locale, Channel::Form)
+            .await
+            .map_err(wrap)?;
+
+    match outcome {
+        SubmitOutcome::Stored { status_token, .. } => {
+            Ok(Redirect::to(&format!("/status/{status_token}?baru=1")).into_response())
+        }
+        SubmitOutcome::Invalid(errors) => {
+            let kept = state.store().draft_uploads(&submission_key).await?;
+            let view = FormView {
+                submission_key,
+                values,
+                errors: error_map(&state, locale, &errors),
+                kept: kept_map(locale, &kept),
+            };
+            let html = render_form(&state, locale, &view, FormMode::New).map_err(wrap)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+/// Whether the form registers a new applicant or corrects an application.
+#[derive(Clone)]
+pub enum FormMode {
+    New,
+    Correction {
+        token: String,
+        registration_number: String,
+        reason: String,
+    },
+}
+
+/// What the form template shows: typed values, errors per field and uploads already kept.
+pub struct FormView {
+    pub submission_key: String,
+    pub values: ApplicationInput,
+    pub errors: BTreeMap<String, String>,
+    pub kept: BTreeMap<String, String>,
+}
+
+pub fn error_map(
+    state: &AppState,
+    locale: Locale,
+    errors: &[FieldError],
+) -> BTreeMap<String, String> {
+    let max_mb = state.config().upload_max_bytes / (1024 * 1024);
+    forms::field_messages(locale, errors, max_mb)
+        .into_iter()
+        .map(|message| (message.field, message.message))
+        .collect()
+}
+
+/// Describes kept uploads per slot, e.g. "JPEG, 900 × 1200 piksel, 146 KB".
+pub fn kept_map(locale: Locale, uploads: &[UploadRecord]) -> BTreeMap<String, String> {
+    uploads
+        .iter()
+        .map(|upload| {
+            let kind = match upload.content_type.as_str() {
+                "application/pdf" => "PDF",
+                "image/png" => "PNG",
+                _ => "JPEG",
+            };
+            let size = format!("{} KB", (upload.byte_size + 1023) / 1024);
+            let dimensions = match (upload.width, upload.height) {
+                (Some(width), Some(height)) => format!(", {width} × {height} px"),
+                _ => String::new(),
+            };
+            let description = crate::i18n::t_args(
+                locale,
+                "form-file-kept",
+                &[("size", format!("{kind}{dimensions}, {size}").into())],
+            );
+            (upload.slot.as_str().to_owned(), description)
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+fn choices_of(values: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
+    values
+        .into_iter()
+        .map(|(value, label)| Choice { value, label })
+        .collect()
+}
+
+fn plain(list: &[&str]) -> Vec<Choice> {
+    choices_of(
+        list.iter()
+            .map(|value| (value.to_string(), value.to_string())),
+    )
+}
+
+pub fn render_form(
+    state: &AppState,
+    locale: Locale,
+    view: &FormView,
+    mode: FormMode,
+) -> Result<Html<String>, crate::WebError> {
+    let identity_types = choices_of(IdentityType::ALL.iter().map(|kind| {
+        (
+            kind.as_str().to_owned(),
+            label(locale, "identity-type", kind.as_str()),
+        )
+    }));
+    let sexes = choices_of(["male", "female"].map(|v| (v.to_owned(), label(locale, "sex", v))));
+    let marital = choices_of(
+        choices::MARITAL_STATUSES
+            .iter()
+            .map(|v| (v.to_string(), label(locale, "marital", v))),
+    );
+    let relationships = choices_of(
+        choices::GUARDIAN_RELATIONSHIPS
+            .iter()
+            .map(|v| (v.to_string(), label(locale, "relationship", v))),
+    );
+    let member_types = choices_of(
+        state
+            .config()
+            .member_types
+            .iter()
+            .map(|kind| (kind.code.clone(), kind.name.clone())),
+    );
+    let regencies =
+        choices_of(region::jawa_timur_regencies().map(|r| (r.code.to_owned(), r.name.to_owned())));
+    let provinces = plain(&region::provinces().map(|r| r.name).collect::<Vec<_>>());
+    let villages: Vec<&str> = region::kota_mojokerto_villages().map(|r| r.name).collect();
+    let districts: Vec<&str> = region::kota_mojokerto_districts().map(|r| r.name).collect();
+
+    let (action, correction) = match &mode {
+        FormMode::New => ("/daftar".to_owned(), Value::from(())),
+        FormMode::Correction {
+            token,
+            registration_number,
+            reason,
+        } => (
+            format!("/status/{token}/perbaikan"),
+            minijinja::context! { number => registration_number, reason => reason },
+        ),
+    };
+    let upload_slots: Vec<&str> = UploadSlot::ALL.iter().map(|slot| slot.as_str()).collect();
+
+    render(
+        state,
+        locale,
+        "form.html",
+        minijinja::context! {
+            action,
+            correction,
+            submission_key => &view.submission_key,
+            values => Value::from_serialize(&view.values),
+            password => &view.values.password,
+            password_confirmation => view.values.password_confirmation.clone().unwrap_or_default(),
+            errors => &view.errors,
+            error_count => view.errors.len(),
+            kept => &view.kept,
+            identity_types,
+            sexes,
+            marital,
+            relationships,
+            member_types,
+            regencies,
+            provinces,
+            villages,
+            districts,
+            religions => plain(choices::RELIGIONS),
+            occupations => plain(choices::OCCUPATIONS),
+            educations => plain(choices::EDUCATION_LEVELS),
+            upload_slots,
+            title => match &mode {
+                FormMode::New => t(locale, "form-title"),
+                FormMode::Correction { registration_number, .. } => crate::i18n::t_args(
+                    locale,
+                    "form-correction-title",
+                    &[("number", registration_number.as_str().into())],
+                ),
+            },
+        },
+    )
+}

@@ -1,0 +1,567 @@
+//! Staff pages: login, the verification queue, the detail page and decisions.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use raline_domain::{ApplicationStatus, Decision, FindingCode};
+use raline_store::{ApplicationFilter, ApplicationRecord, Approval, StoreError};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::auth::{self, SESSION_COOKIE, StaffUser};
+use crate::error::WebError;
+use crate::i18n::{Locale, format_date, format_instant, format_waiting, t, t_args};
+use crate::pages::{Lang, PageError, cookie, label, render};
+use crate::{AppState, card};
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+) -> Result<Html<String>, PageError> {
+    render(
+        &state,
+        locale,
+        "staff_login.html",
+        minijinja::context! { failed => false, username => "" },
+    )
+    .map_err(|error| PageError::new(error, locale))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let staff = state
+        .store()
+        .staff_by_username(form.username.trim())
+        .await?;
+    let verified = match &staff {
+        Some(staff) if !staff.disabled => {
+            auth::verify_password(staff.password_hash.clone(), form.password).await
+        }
+        // Hash anyway so that response time does not reveal whether the name exists.
+        _ => {
+            let _ = auth::verify_password(DUMMY_HASH.clone(), form.password).await;
+            false
+        }
+    };
+
+    let Some(staff) = staff.filter(|_| verified) else {
+        tracing::info!("staff login failed");
+        let html = render(
+            &state,
+            locale,
+            "staff_login.html",
+            minijinja::context! { failed => true, username => form.username.trim() },
+        )
+        .map_err(|error| PageError::new(error, locale))?;
+        return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
+    };
+
+    let lifetime = state.config().session_lifetime;
+    let token = state
+        .store()
+        .create_session(staff.id, OffsetDateTime::now_utc(), lifetime)
+        .await?;
+    tracing::info!(staff_id = staff.id, "staff logged in");
+
+    let mut response = Redirect::to("/staf").into_response();
+    let cookie = auth::session_cookie(&state, &token, lifetime.whole_seconds());
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// An Argon2id hash of a random password, verified when the user name is unknown so that
+/// both paths cost the same.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| password_auth::generate_hash(raline_store::random_token()));
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    user: StaffUser,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf)?;
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        state.store().delete_session(token).await?;
+    }
+    let mut response = Redirect::to("/staf/masuk").into_response();
+    let expired = auth::session_cookie(&state, "", 0);
+    if let Ok(value) = HeaderValue::from_str(&expired) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    status: Option<String>,
+    page: Option<i64>,
+}
+
+const QUEUE_PAGE_SIZE: i64 = 50;
+
+#[derive(Serialize)]
+struct QueueRow {
+    id: i64,
+    registration_number: String,
+    full_name: String,
+    member_type: String,
+    domicile: String,
+    warning_count: usize,
+    waiting: String,
+    submitted_at: String,
+}
+
+#[derive(Serialize)]
+struct StatusTab {
+    status: &'static str,
+    label: String,
+    count: i64,
+    active: bool,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    user: StaffUser,
+    Query(query): Query<QueueQuery>,
+) -> Result<Html<String>, PageError> {
+    let status = query
+        .status
+        .as_deref()
+        .and_then(ApplicationStatus::parse)
+        .unwrap_or(ApplicationStatus::Submitted);
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let entries = state
+        .store()
+        .list_applications(ApplicationFilter {
+            status,
+            limit: QUEUE_PAGE_SIZE,
+            offset: (page - 1) * QUEUE_PAGE_SIZE,
+        })
+        .await?;
+
+    let now = OffsetDateTime::now_utc();
+    let rows: Vec<QueueRow> = entries
+        .into_iter()
+        .map(|entry| QueueRow {
+            id: entry.id,
+            registration_number: entry.registration_number,
+            full_name: entry.full_name,
+            member_type: member_type_name(&state, &entry.member_type),
+            domicile: label(locale, "domicile", entry.domicile.as_str()),
+            warning_count: entry.warning_count,
+            waiting: format_waiting(locale, now - entry.submitted_at),
+            submitted_at: format_instant(locale, entry.submitted_at),
+        })
+        .collect();
+
+    let mut tabs = Vec::new();
+    for tab_status in ApplicationStatus::ALL {
+        tabs.push(StatusTab {
+            status: tab_status.as_str(),
+            label: t(locale, &format!("status-{}", tab_status.as_str())),
+            count: state.store().count_applications(tab_status).await?,
+            active: tab_status == status,
+        });
+    }
+
+    render(
+        &state,
+        locale,
+        "staff_queue.html",
+        minijinja::context! {
+            rows,
+            tabs,
+            status => status.as_str(),
+            page,
+            has_next => rows_len_is_full(&state, status, page).await,
+            staff_name => &user.staff.username,
+            csrf => &user.csrf_token,
+        },
+    )
+    .map_err(|error| PageError::new(error, locale))
+}
+
+async fn rows_len_is_full(state: &AppState, status: ApplicationStatus, page: i64) -> bool {
+    state
+        .store()
+        .count_applications(status)
+        .await
+        .is_ok_and(|count| count > page * QUEUE_PAGE_SIZE)
+}
+
+pub fn member_type_name(state: &AppState, code: &str) -> String {
+    state
+        .config()
+        .member_types
+        .iter()
+        .find(|kind| kind.code == code)
+        .map(|kind| kind.name.clone())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// A machine check result shown to staff, with a link to the other record for duplicates.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffFinding {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_application_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_registration_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_number: Option<String>,
+}
+
+/// Stored NIK warnings plus duplicates looked up now, so staff see the current state.
+pub async fn staff_findings(
+    state: &AppState,
+    locale: Locale,
+    application: &ApplicationRecord,
+) -> Result<Vec<StaffFinding>, StoreError> {
+    let mut findings: Vec<StaffFinding> = application
+        .warnings
+        .iter()
+        .map(|code| finding(locale, *code))
+        .collect();
+    for duplicate in state.store().find_duplicates(application).await? {
+        findings.push(StaffFinding {
+            other_application_id: Some(duplicate.application_id),
+            other_registration_number: Some(duplicate.registration_number),
+            member_number: duplicate.member_number,
+            ..finding(locale, duplicate.finding)
+        });
+    }
+    Ok(findings)
+}
+
+fn finding(locale: Locale, code: FindingCode) -> StaffFinding {
+    StaffFinding {
+        code: code.as_str(),
+        message: t(locale, &format!("finding-{}", code.as_str())),
+        other_application_id: None,
+        other_registration_number: None,
+        member_number: None,
+    }
+}
+
+#[derive(Serialize)]
+struct DataRow {
+    label: String,
+    value: String,
+}
+
+fn data_rows(state: &AppState, locale: Locale, app: &ApplicationRecord) -> Vec<DataRow> {
+    let row = |key: &str, value: String| DataRow {
+        label: t(locale, &format!("field-{key}")),
+        value,
+    };
+    let address = |a: &raline_domain::Address| {
+        format!(
+            "{}, RT {}/RW {}, {}, {}, {}, {}",
+            a.street, a.rt, a.rw, a.village, a.district, a.regency, a.province
+        )
+    };
+    let mut rows = vec![
+        row(
+            "identity_type",
+            label(locale, "identity-type", app.identity_type.as_str()),
+        ),
+        row("identity_number", app.identity_number.clone()),
+        row("full_name", app.full_name.clone()),
+        row("mother_maiden_name", app.mother_maiden_name.clone()),
+        row(
+            "birth_date",
+            format!(
+                "{}, {}",
+                app.birth_place,
+                format_date(locale, app.birth_date)
+            ),
+        ),
+        row("sex", label(locale, "sex", app.sex.as_str())),
+        row("religion", app.religion.clone().unwrap_or_default()),
+        row(
+            "marital_status",
+            app.marital_status
+                .as_deref()
+                .map(|status| label(locale, "marital", status))
+                .unwrap_or_default(),
+        ),
+        row("occupation", app.occupation.clone()),
+        row("education", app.education.clone()),
+        row("email", app.email.clone()),
+        row("phone", format!("{} ({})", app.phone, app.phone_e164)),
+        row("address", address(&app.id_address)),
+    ];
+    if let Some(current) = &app.current_address {
+        rows.push(row("current_address", address(current)));
+    }
+    rows.push(row(
+        "member_type",
+        member_type_name(state, &app.member_type),
+    ));
+    if let Some(name) = &app.guardian_name {
+        let relationship = app.guardian_relationship.as_deref().unwrap_or_default();
+        rows.push(row(
+            "guardian_name",
+            format!("{name} ({})", label(locale, "relationship", relationship)),
+        ));
+    }
+    rows
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    user: StaffUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let not_found = || PageError::new(WebError::NotFound, locale);
+    let application = state.store().application(id).await?.ok_or_else(not_found)?;
+    let findings = staff_findings(&state, locale, &application).await?;
+    let uploads = state.store().uploads_for(id).await?;
+    let decisions = state.store().decisions_for(id).await?;
+    let messages = state.store().outbox_for_application(id).await?;
+    let member = state.store().member_for_application(id).await?;
+
+    let nik_checked = application.identity_type.carries_nik();
+    let files: Vec<_> = uploads
+        .iter()
+        .map(|upload| {
+            minijinja::context! {
+                id => upload.id,
+                label => t(locale, &format!("field-{}", upload.slot.as_str())),
+                is_image => upload.content_type.starts_with("image/"),
+                content_type => &upload.content_type,
+            }
+        })
+        .collect();
+    let history: Vec<_> = decisions
+        .iter()
+        .map(|decision| {
+            minijinja::context! {
+                decision => t(locale, &format!("staff-decision-{}", decision.decision)),
+                reason => &decision.reason,
+                staff => &decision.staff_username,
+                at => format_instant(locale, decision.created_at),
+            }
+        })
+        .collect();
+    let deliveries: Vec<_> = messages
+        .iter()
+        .map(|message| {
+            minijinja::context! {
+                kind => t(locale, &format!("staff-outbox-{}", message.kind.as_str())),
+                state => t(locale, &format!("staff-delivery-{}", message.state.as_str())),
+                failed => message.state == raline_store::OutboxState::Failed,
+                attempts => t_args(locale, "staff-delivery-attempts", &[("count", message.attempts.into())]),
+                error => &message.last_error,
+                at => format_instant(locale, message.sent_at.unwrap_or(message.created_at)),
+            }
+        })
+        .collect();
+
+    render(
+        &state,
+        locale,
+        "staff_detail.html",
+        minijinja::context! {
+            id,
+            registration_number => &application.registration_number,
+            full_name => &application.full_name,
+            status => application.status.as_str(),
+            status_label => t(locale, &format!("status-{}", application.status.as_str())),
+            open => application.status.is_open_for_decision(),
+            reason => &application.decision_reason,
+            domicile => label(locale, "domicile", application.domicile.as_str()),
+            submitted_at => format_instant(locale, application.submitted_at),
+            waiting => format_waiting(locale, OffsetDateTime::now_utc() - application.submitted_at),
+            rows => data_rows(&state, locale, &application),
+            findings,
+            nik_checked,
+            files,
+            history,
+            deliveries,
+            member_number => member.as_ref().map(|m| m.member_number.clone()),
+            valid_until => member.as_ref().map(|m| format_date(locale, m.valid_until)),
+            staff_name => &user.staff.username,
+            csrf => &user.csrf_token,
+        },
+    )
+    .map_err(|error| PageError::new(error, locale))
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Validates a decision's reason: rejection and correction requests must say why, because
+/// the applicant receives it.
+pub fn decision_reason(decision: Decision, reason: &str) -> Result<Option<String>, &'static str> {
+    let reason = reason.trim();
+    if reason.chars().count() > 1000 {
+        return Err("too_long");
+    }
+    match decision {
+        Decision::Approve => Ok((!reason.is_empty()).then(|| reason.to_owned())),
+        _ if reason.is_empty() => Err("reason_required"),
+        _ => Ok(Some(reason.to_owned())),
+    }
+}
+
+/// Applies a decision: approval issues the member and queues the card e-mail in one
+/// transaction.
+pub async fn apply_decision(
+    state: &AppState,
+    staff_id: i64,
+    application_id: i64,
+    decision: Decision,
+    reason: Option<&str>,
+) -> Result<raline_store::DecisionOutcome, WebError> {
+    let now = OffsetDateTime::now_utc();
+    let application = state
+        .store()
+        .application(application_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let approval =
+        match decision {
+            Decision::Approve => {
+                let member_type = state.policy().member_type(&application.member_type).ok_or(
+                    WebError::Conflict("the member type is no longer configured"),
+                )?;
+                Some(Approval {
+                    registered_on: raline_domain::dates::wib_date(now),
+                    validity_days: member_type.validity_days,
+                })
+            }
+            _ => None,
+        };
+    let outcome = state
+        .store()
+        .decide(application_id, staff_id, decision, reason, approval, now)
+        .await?;
+    state.outbox_wake().notify_one();
+    tracing::info!(
+        application_id,
+        staff_id,
+        decision = decision.as_str(),
+        member_id = outcome.member.as_ref().map(|m| m.id),
+        "application decided"
+    );
+    Ok(outcome)
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    user: StaffUser,
+    Path(id): Path<i64>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    let wrap = |error| PageError::new(error, locale);
+    user.check_csrf(&form.csrf).map_err(wrap)?;
+    let decision = match form.action.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        "request_correction" => Decision::RequestCorrection,
+        _ => return Err(wrap(WebError::BadRequest("unknown action".into()))),
+    };
+    let reason = decision_reason(decision, &form.reason).map_err(|code| {
+        let message = crate::forms::field_messages(
+            locale,
+            &[raline_domain::FieldError {
+                field: "reason",
+                code,
+            }],
+            0,
+        );
+        wrap(WebError::Validation(message))
+    })?;
+    apply_decision(&state, user.staff.id, id, decision, reason.as_deref())
+        .await
+        .map_err(wrap)?;
+    Ok(Redirect::to(&format!("/staf/pendaftaran/{id}")).into_response())
+}
+
+pub async fn upload_file(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    _user: StaffUser,
+    Path((id, upload_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let upload = state
+        .store()
+        .upload(upload_id)
+        .await?
+        .filter(|upload| upload.application_id == Some(id))
+        .ok_or_else(|| PageError::new(WebError::NotFound, locale))?;
+    let bytes = state.files().get(&upload.storage_name).await?;
+    let content_type = match upload.content_type.as_str() {
+        "application/pdf" => "application/pdf",
+        "image/png" => "image/png",
+        _ => "image/jpeg",
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    // PDFs open in the browser's viewer; a sandbox keeps any script in them inert.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        ),
+    );
+    Ok(response)
+}
+
+pub async fn member_card(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    _user: StaffUser,
+    Path(number): Path<String>,
+) -> Result<Response, PageError> {
+    let wrap = |error| PageError::new(error, locale);
+    let member = state
+        .store()
+        .member_by_number(&number)
+        .await?
+        .ok_or_else(|| wrap(WebError::NotFound))?;
+    let application = state
+        .store()
+        .application(member.application_id)
+        .await?
+        .ok_or_else(|| wrap(WebError::NotFound))?;
+    card::pdf_response(&state, &member, &application)
+        .await
+        .map_err(wrap)
+}

@@ -1,0 +1,75 @@
+//! HTML and e-mail templates, embedded in the binary and rendered with minijinja.
+//!
+//! Templates call `t("key", name=value)` for catalogue messages; the locale comes from the
+//! `locale` variable of the rendering context.
+
+use minijinja::value::Kwargs;
+use minijinja::{Environment, State, UndefinedBehavior, Value};
+
+use crate::i18n::{self, Arg, Locale};
+
+/// Every template, by name. The render-all test walks this list.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("landing.html", include_str!("../templates/landing.html")),
+    ("form.html", include_str!("../templates/form.html")),
+    ("status.html", include_str!("../templates/status.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    (
+        "staff_login.html",
+        include_str!("../templates/staff_login.html"),
+    ),
+    (
+        "staff_nav.html",
+        include_str!("../templates/staff_nav.html"),
+    ),
+    (
+        "staff_queue.html",
+        include_str!("../templates/staff_queue.html"),
+    ),
+    (
+        "staff_detail.html",
+        include_str!("../templates/staff_detail.html"),
+    ),
+    ("email.txt", include_str!("../templates/email.txt")),
+    ("email.html", include_str!("../templates/email.html")),
+];
+
+fn context_locale(state: &State) -> Locale {
+    state
+        .lookup("locale")
+        .and_then(|value| value.as_str().and_then(Locale::parse))
+        .unwrap_or_default()
+}
+
+/// `t("key", name=value, …)`: a catalogue message in the page's locale.
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let locale = context_locale(state);
+    let names: Vec<String> = kwargs.args().map(str::to_owned).collect();
+    let mut args: Vec<(&str, Arg<'static>)> = Vec::with_capacity(names.len());
+    for name in &names {
+        let value: Value = kwargs.get(name)?;
+        let arg = match value.as_i64() {
+            Some(number) if value.is_integer() => Arg::Number(number),
+            _ => Arg::Text(value.to_string().into()),
+        };
+        args.push((name.as_str(), arg));
+    }
+    kwargs.assert_all_used()?;
+    Ok(i18n::t_args(locale, key, &args))
+}
+
+/// Builds the environment once at start-up. Strict undefined behaviour turns a typo in a
+/// template variable into an error (caught by the render-all test) instead of empty output.
+pub fn environment() -> Environment<'static> {
+    let mut environment = Environment::new();
+    environment.set_undefined_behavior(UndefinedBehavior::Strict);
+    for (name, source) in TEMPLATES {
+        // Sources are compiled into the binary; a syntax error fails the render-all test.
+        if let Err(error) = environment.add_template(name, source) {
+            tracing::error!(template = name, %error, "template does not compile");
+        }
+    }
+    environment.add_function("t", translate);
+    environment
+}

@@ -1,0 +1,304 @@
+//! Configuration: built-in defaults, then `raline.toml`, then `RALINE_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use raline_domain::MemberType;
+use serde::Deserialize;
+
+/// The file read when `--config` is not given and the file exists in the working folder.
+pub const DEFAULT_CONFIG_FILE: &str = "raline.toml";
+
+const DEFAULT_CARD_RULES: &str = "1. Kartu ini wajib dibawa setiap meminjam dan mengembalikan buku.\n\
+2. Kartu tidak boleh dipinjamkan kepada orang lain.\n\
+3. Kehilangan kartu segera dilaporkan kepada petugas perpustakaan.\n\
+4. Perpanjang keanggotaan sebelum masa berlaku kartu habis.";
+
+/// Everything the service reads at start-up. Field names are the keys of `raline.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port to listen on (`RALINE_LISTEN`); port 0 picks a free port.
+    pub listen: String,
+    /// Public URL of the service as applicants reach it (`RALINE_BASE_URL`); defaults to
+    /// `http://` plus the listen address.
+    pub base_url: Option<String>,
+    /// Folder for the SQLite file, uploads and unsent `.eml` files (`RALINE_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://…` (`RALINE_DATABASE_URL`); defaults to a SQLite file
+    /// in the data folder.
+    pub database_url: Option<String>,
+    /// Largest upload per file in megabytes (`RALINE_UPLOAD_MAX_MB`).
+    pub upload_max_mb: usize,
+    /// Whether applicants living outside Kota Mojokerto must upload a statement letter
+    /// (`RALINE_STATEMENT_LETTER_OUTSIDE`).
+    pub statement_letter_outside: bool,
+    /// Staff session lifetime in hours (`RALINE_SESSION_HOURS`).
+    pub session_hours: i64,
+    pub smtp: SmtpSettings,
+    pub library: LibrarySettings,
+    pub member_types: Vec<MemberType>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpSettings {
+    /// `smtp://host:port`, `smtp://user:pass@host:587?tls=starttls` or
+    /// `smtps://user:pass@host:465` (`RALINE_SMTP_URL`). Without it, e-mails are written as
+    /// `.eml` files into `DATA_DIR/mail`.
+    pub url: Option<String>,
+    /// Sender, e.g. `Perpustakaan Kota Mojokerto <perpustakaan@example.go.id>`
+    /// (`RALINE_SMTP_FROM`).
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password.
+        f.debug_struct("SmtpSettings")
+            .field("url", &self.url.as_ref().map(|_| "<set>"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LibrarySettings {
+    /// `RALINE_LIBRARY_NAME`
+    pub name: String,
+    /// `RALINE_LIBRARY_ADDRESS`
+    pub address: String,
+    /// PNG or JPEG file printed on the card (`RALINE_LIBRARY_LOGO`).
+    pub logo: Option<PathBuf>,
+    /// Rules printed on the back of the card, one per line (`RALINE_CARD_RULES`).
+    pub card_rules: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let member_type = |code: &str, name: &str| MemberType {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            validity_days: 365,
+        };
+        Settings {
+            listen: "127.0.0.1:8080".to_owned(),
+            base_url: None,
+            data_dir: PathBuf::from("raline-data"),
+            database_url: None,
+            upload_max_mb: 5,
+            statement_letter_outside: true,
+            session_hours: 12,
+            smtp: SmtpSettings::default(),
+            library: LibrarySettings::default(),
+            member_types: vec![
+                member_type("umum", "Umum"),
+                member_type("pelajar", "Pelajar"),
+                member_type("mahasiswa", "Mahasiswa"),
+            ],
+        }
+    }
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        SmtpSettings {
+            url: None,
+            from: "Perpustakaan <noreply@localhost>".to_owned(),
+        }
+    }
+}
+
+impl Default for LibrarySettings {
+    fn default() -> Self {
+        LibrarySettings {
+            name: "Dinas Perpustakaan dan Kearsipan Kota Mojokerto".to_owned(),
+            address: "Kota Mojokerto, Jawa Timur".to_owned(),
+            logo: None,
+            card_rules: DEFAULT_CARD_RULES.to_owned(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads defaults, the TOML file (`path`, or `raline.toml` when present) and the
+    /// environment, in that order, and checks the result.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut settings = match path {
+            Some(path) => read_file(path)?,
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                read_file(Path::new(DEFAULT_CONFIG_FILE))?
+            }
+            None => Settings::default(),
+        };
+        settings.apply_environment(|name| std::env::var(name).ok())?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn apply_environment(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        let text = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+        if let Some(value) = text("RALINE_LISTEN") {
+            self.listen = value;
+        }
+        if let Some(value) = text("RALINE_BASE_URL") {
+            self.base_url = Some(value);
+        }
+        if let Some(value) = text("RALINE_DATA_DIR") {
+            self.data_dir = PathBuf::from(value);
+        }
+        if let Some(value) = text("RALINE_DATABASE_URL") {
+            self.database_url = Some(value);
+        }
+        if let Some(value) = text("RALINE_UPLOAD_MAX_MB") {
+            self.upload_max_mb = value
+                .parse()
+                .with_context(|| format!("RALINE_UPLOAD_MAX_MB={value:?} is not a whole number"))?;
+        }
+        if let Some(value) = text("RALINE_STATEMENT_LETTER_OUTSIDE") {
+            self.statement_letter_outside = matches!(value.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(value) = text("RALINE_SESSION_HOURS") {
+            self.session_hours = value
+                .parse()
+                .with_context(|| format!("RALINE_SESSION_HOURS={value:?} is not a whole number"))?;
+        }
+        if let Some(value) = text("RALINE_SMTP_URL") {
+            self.smtp.url = Some(value);
+        }
+        if let Some(value) = text("RALINE_SMTP_FROM") {
+            self.smtp.from = value;
+        }
+        if let Some(value) = text("RALINE_LIBRARY_NAME") {
+            self.library.name = value;
+        }
+        if let Some(value) = text("RALINE_LIBRARY_ADDRESS") {
+            self.library.address = value;
+        }
+        if let Some(value) = text("RALINE_LIBRARY_LOGO") {
+            self.library.logo = Some(PathBuf::from(value));
+        }
+        if let Some(value) = text("RALINE_CARD_RULES") {
+            self.library.card_rules = value;
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        self.listen.parse::<SocketAddr>().with_context(|| {
+            format!(
+                "listen address {:?} is not HOST:PORT, e.g. 127.0.0.1:8080",
+                self.listen
+            )
+        })?;
+        if let Some(base_url) = &self.base_url
+            && !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+        {
+            bail!("base_url {base_url:?} must start with http:// or https://");
+        }
+        if !(1..=50).contains(&self.upload_max_mb) {
+            bail!(
+                "upload_max_mb must be between 1 and 50, not {}",
+                self.upload_max_mb
+            );
+        }
+        if !(1..=24 * 30).contains(&self.session_hours) {
+            bail!(
+                "session_hours must be between 1 and 720, not {}",
+                self.session_hours
+            );
+        }
+        if self.member_types.is_empty() {
+            bail!("at least one [[member_types]] entry is needed");
+        }
+        for kind in &self.member_types {
+            let code_ok = !kind.code.is_empty()
+                && kind
+                    .code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !code_ok {
+                bail!(
+                    "member type code {:?} must be lowercase letters, digits or _",
+                    kind.code
+                );
+            }
+            if !(1..=3650).contains(&kind.validity_days) {
+                bail!(
+                    "member type {:?}: validity_days must be between 1 and 3650",
+                    kind.code
+                );
+            }
+        }
+        if self.library.name.trim().is_empty() {
+            bail!("library.name must not be empty");
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to `DATA_DIR/raline.sqlite`.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}", self.data_dir.join("raline.sqlite").display())
+        })
+    }
+
+    /// The public base URL without a trailing slash, given the address actually bound.
+    pub fn base_url(&self, bound: SocketAddr) -> String {
+        let url = self
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"));
+        url.trim_end_matches('/').to_owned()
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Settings> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid configuration in {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_file() {
+        let mut settings: Settings = toml::from_str(
+            "listen = \"0.0.0.0:9000\"\n[library]\nname = \"Perpustakaan Contoh\"\n\
+             [[member_types]]\ncode = \"umum\"\nname = \"Umum\"\nvalidity_days = 730\n",
+        )
+        .unwrap();
+        assert_eq!(settings.member_types.len(), 1);
+        settings
+            .apply_environment(|name| match name {
+                "RALINE_LISTEN" => Some("127.0.0.1:0".into()),
+                "RALINE_SMTP_URL" => Some("smtp://127.0.0.1:2525".into()),
+                _ => None,
+            })
+            .unwrap();
+        settings.check().unwrap();
+        assert_eq!(settings.listen, "127.0.0.1:0");
+        assert_eq!(settings.library.name, "Perpustakaan Contoh");
+        assert_eq!(settings.smtp.url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert!(!format!("{settings:?}").contains("2525"));
+    }
+
+    #[test]
+    fn invalid_settings_rejected() {
+        let settings = Settings {
+            listen: "localhost".into(),
+            ..Settings::default()
+        };
+        assert!(settings.check().is_err());
+
+        let mut settings = Settings::default();
+        settings.member_types[0].validity_days = 0;
+        assert!(settings.check().is_err());
+
+        assert!(toml::from_str::<Settings>("unknown_key = 1").is_err());
+    }
+}

@@ -452,14 +452,12 @@ fn build_message(from: &Mailbox, mail: &OutgoingMail) -> Result<Message, MailErr
 }
 
 fn recipient_mailbox(mail: &OutgoingMail) -> Result<Mailbox, MailError> {
-    let address =
-        mail.to_address
-            .trim()
-            .parse::<Address>()
-            .map_err(|error| MailError::InvalidAddress {
-                address: mail.to_address.clone(),
-                reason: error.to_string(),
-            })?;
+    let address = parse_recipient(mail.to_address.trim()).map_err(|error| {
+        MailError::InvalidAddress {
+            address: mail.to_address.clone(),
+            reason: error.to_string(),
+        }
+    })?;
     let name = mail
         .to_name
         .as_deref()
@@ -467,6 +465,28 @@ fn recipient_mailbox(mail: &OutgoingMail) -> Result<Mailbox, MailError> {
         .filter(|name| !name.is_empty())
         .map(str::to_owned);
     Ok(Mailbox::new(name, address))
+}
+
+/// Parses a recipient address. Mail providers accept local parts such as `a..b` that are not
+/// an RFC 5322 dot-atom; those are sent in quoted form (`"a..b"@domain`), which names the same
+/// mailbox.
+fn parse_recipient(address: &str) -> Result<Address, lettre::address::AddressError> {
+    match address.parse::<Address>() {
+        Ok(parsed) => Ok(parsed),
+        Err(error) => {
+            let Some((local, domain)) = address.rsplit_once('@') else {
+                return Err(error);
+            };
+            let quotable = !local.is_empty()
+                && local
+                    .chars()
+                    .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\');
+            if !quotable {
+                return Err(error);
+            }
+            Address::new(format!("\"{local}\""), domain)
+        }
+    }
 }
 
 /// Checks that the Message-ID is `<left@right>` in printable ASCII without spaces or inner
@@ -519,6 +539,15 @@ fn attachment_part(attachment: &Attachment) -> Result<SinglePart, MailError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn recipient_with_double_dots_quoted() {
+        let address = parse_recipient("prof..dr..sri@gmail.com").unwrap();
+        assert_eq!(address.to_string(), "\"prof..dr..sri\"@gmail.com");
+        assert_eq!(parse_recipient("budi@example.id").unwrap().to_string(), "budi@example.id");
+        assert!(parse_recipient("a b@example.id").is_err());
+        assert!(parse_recipient("no-at-sign").is_err());
+    }
+
     use super::*;
 
     fn sample_mail() -> OutgoingMail {

@@ -581,6 +581,22 @@ pub async fn request_correction(
     decide(state, staff, headers, id, Decision::RequestCorrection, body).await
 }
 
+/// `GET /api/v1/staff/applications/{id}/uploads/{upload_id}`: an uploaded file for staff.
+pub async fn staff_upload(
+    State(state): State<AppState>,
+    _staff: ApiStaff,
+    Path((id, upload_id)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let upload = state
+        .store()
+        .upload(upload_id)
+        .await?
+        .filter(|upload| upload.application_id == Some(id))
+        .ok_or(WebError::NotFound)?;
+    let bytes = state.files().get(&upload.storage_name).await?;
+    Ok(crate::staff::upload_response(bytes, &upload.content_type))
+}
+
 /// `GET /api/v1/members/{member_number}/card.pdf` for staff.
 pub async fn member_card(
     State(state): State<AppState>,

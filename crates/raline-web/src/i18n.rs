@@ -109,10 +109,19 @@ pub fn t_args(locale: Locale, key: &str, args: &[(&str, Arg<'_>)]) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
-/// Whether a key exists in the given locale, without falling back.
+/// Whether a key exists and formats in the given locale, without falling back. Every
+/// variable the catalogues use gets a placeholder, because Fluent reports a missing argument
+/// as an error.
 pub fn has_key(locale: Locale, key: &str) -> bool {
+    let placeholders: HashMap<Cow<'static, str>, FluentValue<'_>> = [
+        "field", "max", "count", "library", "number", "date", "reference", "name", "url",
+        "size", "reason",
+    ]
+    .into_iter()
+    .map(|name| (Cow::Borrowed(name), FluentValue::from("x")))
+    .collect();
     LOCALES
-        .lookup_single_language::<&str>(locale.language(), key, None)
+        .lookup_single_language(locale.language(), key, Some(&placeholders))
         .is_ok()
 }
 

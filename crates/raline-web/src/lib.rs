@@ -215,6 +215,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/staff/applications/{id}/request-correction",
             post(api::request_correction),
         )
+        .route(
+            "/api/v1/staff/applications/{id}/uploads/{upload_id}",
+            get(api::staff_upload),
+        )
         .route("/api/v1/members/{number}/card.pdf", get(api::member_card));
 
     Router::new()

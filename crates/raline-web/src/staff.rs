@@ -518,7 +518,12 @@ pub async fn upload_file(
         .filter(|upload| upload.application_id == Some(id))
         .ok_or_else(|| PageError::new(WebError::NotFound, locale))?;
     let bytes = state.files().get(&upload.storage_name).await?;
-    let content_type = match upload.content_type.as_str() {
+    Ok(upload_response(bytes, &upload.content_type))
+}
+
+/// An uploaded file as an inline response, never cached and never able to run scripts.
+pub fn upload_response(bytes: Vec<u8>, content_type: &str) -> Response {
+    let content_type = match content_type {
         "application/pdf" => "application/pdf",
         "image/png" => "image/png",
         _ => "image/jpeg",
@@ -526,14 +531,8 @@ pub async fn upload_file(
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("inline"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     // PDFs open in the browser's viewer; a sandbox keeps any script in them inert.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -541,7 +540,7 @@ pub async fn upload_file(
             "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
         ),
     );
-    Ok(response)
+    response
 }
 
 pub async fn member_card(

@@ -24,9 +24,10 @@ pub struct Submission {
     pub submission_key: Option<String>,
 }
 
-fn multipart_error(error: MultipartError) -> WebError {
+fn multipart_error(error: MultipartError, max_file_bytes: usize) -> WebError {
     if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::PayloadTooLarge { max_megabytes: 0 }
+        let max_megabytes = u64::try_from(max_file_bytes / (1024 * 1024)).unwrap_or(u64::MAX);
+        WebError::PayloadTooLarge { max_megabytes }
     } else {
         WebError::BadRequest(error.body_text())
     }
@@ -41,7 +42,7 @@ pub async fn read_submission(
     let mut submission = Submission::default();
     let mut text_fields = serde_json::Map::new();
 
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(|error| multipart_error(error, max_file_bytes))? {
         let Some(name) = field.name().map(str::to_owned) else {
             continue;
         };
@@ -49,7 +50,7 @@ pub async fn read_submission(
         if let Some(slot) = UploadSlot::parse(&name) {
             let mut bytes = Vec::new();
             let mut too_large = false;
-            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            while let Some(chunk) = field.chunk().await.map_err(|error| multipart_error(error, max_file_bytes))? {
                 if bytes.len() + chunk.len() > max_file_bytes {
                     too_large = true;
                     bytes = Vec::new();
@@ -70,7 +71,7 @@ pub async fn read_submission(
         }
 
         let mut value = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        while let Some(chunk) = field.chunk().await.map_err(|error| multipart_error(error, max_file_bytes))? {
             if value.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
                 return Err(WebError::BadRequest(format!("field {name} is too long")));
             }
@@ -91,6 +92,9 @@ pub async fn read_submission(
         .map_err(|error| WebError::BadRequest(error.to_string()))?;
     Ok(submission)
 }
+
+/// Concurrent upload decodes; sized for a 2-core machine, where more would only queue.
+static DECODE_PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// An upload that passed its checks, re-encoded, not yet written to disk.
 pub struct ProcessedUpload {
@@ -117,6 +121,9 @@ pub async fn process_files(
         })
         .collect();
 
+    // One decode may allocate a few hundred MiB at the default limits, so only as many run
+    // at once as there are permits.
+    let _permit = DECODE_PERMITS.acquire().await.map_err(WebError::internal)?;
     let results = tokio::task::spawn_blocking(move || {
         files
             .into_iter()

@@ -134,7 +134,7 @@ domicile-outside = Outside Mojokerto City
 ## Validation errors ($field is the field's label)
 
 error-required = { $field } is required. Please fill it in.
-error-too_long = { $field } is too long. Use at most 200 characters.
+error-too_long = { $field } is too long. Please shorten it.
 error-invalid_characters = { $field } contains characters that are not allowed. Remove any special characters and type it again.
 error-unknown_choice = Choose an option for { $field } from the list.
 error-name_characters = { $field } may contain only letters, spaces, full stops, commas, hyphens and apostrophes, and no digits.

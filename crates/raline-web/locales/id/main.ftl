@@ -131,7 +131,7 @@ domicile-outside = Luar Kota Mojokerto
 ## Validation errors ($field is the field's label)
 
 error-required = { $field } wajib diisi.
-error-too_long = { $field } terlalu panjang: paling banyak 200 karakter.
+error-too_long = { $field } terlalu panjang. Persingkat isinya.
 error-invalid_characters = { $field } memuat karakter yang tidak diizinkan. Hapus karakter khusus lalu ketik ulang.
 error-unknown_choice = Pilih { $field } dari daftar yang tersedia.
 error-name_characters = { $field } hanya boleh berisi huruf, spasi, titik, koma, tanda hubung dan apostrof, tanpa angka.

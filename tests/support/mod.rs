@@ -1,0 +1,350 @@
+//! Test harness: runs the real `raline` binary against a temporary data folder, a real SMTP
+//! server and a real database, and loads applicants with their upload files.
+
+// Each test binary uses only part of this module.
+#![allow(dead_code)]
+
+#[path = "../../crates/raline-delivery/tests/support/smtp_server.rs"]
+pub mod smtp_server;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub use smtp_server::SmtpServer;
+
+/// The project's own fixtures, used when the shared test data is absent.
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The shared synthetic test data, if present next to the repository.
+pub fn shared_testdata() -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata");
+    path.join("applicants.jsonl").exists().then_some(path)
+}
+
+/// One applicant record with the folder its `files` paths are relative to.
+#[derive(Clone, Debug)]
+pub struct Applicant {
+    pub record: Value,
+    pub base: PathBuf,
+}
+
+impl Applicant {
+    pub fn case(&self) -> &str {
+        self.record["case"].as_str().unwrap_or("?")
+    }
+
+    pub fn field(&self, name: &str) -> &str {
+        self.record[name].as_str().unwrap_or_default()
+    }
+
+    /// The multipart form the API expects: text fields as in the record (guardian fields
+    /// flattened) and the files named in `files`.
+    pub fn form(&self) -> reqwest::multipart::Form {
+        let mut form = reqwest::multipart::Form::new();
+        for (key, value) in self.record.as_object().unwrap() {
+            if matches!(key.as_str(), "case" | "files" | "expect" | "guardian") {
+                continue;
+            }
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Bool(flag) => flag.to_string(),
+                Value::Number(number) => number.to_string(),
+                _ => continue,
+            };
+            form = form.text(key.clone(), text);
+        }
+        if let Some(guardian) = self.record.get("guardian").and_then(Value::as_object) {
+            for (key, value) in guardian {
+                form = form.text(
+                    format!("guardian_{key}"),
+                    value.as_str().unwrap_or_default().to_owned(),
+                );
+            }
+        }
+        if let Some(files) = self.record.get("files").and_then(Value::as_object) {
+            for (slot, path) in files {
+                let path = self.base.join(path.as_str().unwrap());
+                let bytes =
+                    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                form = form.part(
+                    slot.clone(),
+                    reqwest::multipart::Part::bytes(bytes).file_name(name),
+                );
+            }
+        }
+        form
+    }
+}
+
+/// Loads `applicants.jsonl` (or another file) from the shared data, else from the fixtures.
+pub fn load_applicants(file: &str) -> Vec<Applicant> {
+    let base = shared_testdata().unwrap_or_else(fixtures_dir);
+    load_applicants_from(&base, file)
+}
+
+pub fn load_applicants_from(base: &Path, file: &str) -> Vec<Applicant> {
+    let text = std::fs::read_to_string(base.join(file))
+        .unwrap_or_else(|e| panic!("{}: {e}", base.join(file).display()));
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| Applicant {
+            record: serde_json::from_str(line).unwrap(),
+            base: base.to_path_buf(),
+        })
+        .collect()
+}
+
+/// A running `raline serve` process. It is killed when dropped.
+pub struct Server {
+    child: Option<Child>,
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    env: Vec<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Options of a test server.
+#[derive(Default, Clone)]
+pub struct ServerOptions {
+    pub smtp_url: Option<String>,
+    pub database_url: Option<String>,
+    /// Extra `RALINE_*` variables.
+    pub env: Vec<(String, String)>,
+}
+
+impl Server {
+    /// Starts a server on a free port with a fresh data folder.
+    pub fn start(options: ServerOptions) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().join("data");
+        let mut env = vec![
+            ("RALINE_DATA_DIR".to_owned(), data_dir.display().to_string()),
+            ("RALINE_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
+            ("RALINE_LOG".to_owned(), "info".to_owned()),
+        ];
+        if let Some(url) = options.smtp_url {
+            env.push(("RALINE_SMTP_URL".to_owned(), url));
+        }
+        if let Some(url) = options.database_url {
+            env.push(("RALINE_DATABASE_URL".to_owned(), url));
+        }
+        env.extend(options.env);
+
+        let mut server = Server {
+            child: None,
+            base_url: String::new(),
+            data_dir,
+            env,
+            _dir: Some(dir),
+        };
+        server.spawn();
+        // Later restarts keep the port so that URLs stay valid.
+        let port = server.base_url.rsplit(':').next().unwrap().to_owned();
+        server.set_env("RALINE_LISTEN", &format!("127.0.0.1:{port}"));
+        server
+    }
+
+    fn set_env(&mut self, name: &str, value: &str) {
+        self.env.retain(|(key, _)| key != name);
+        self.env.push((name.to_owned(), value.to_owned()));
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_raline"));
+        command.env_clear();
+        for name in ["PATH", "HOME", "TZ"] {
+            if let Ok(value) = std::env::var(name) {
+                command.env(name, value);
+            }
+        }
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        command.current_dir(self.data_dir.parent().unwrap());
+        command
+    }
+
+    fn spawn(&mut self) {
+        std::fs::create_dir_all(&self.data_dir).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.data_dir.parent().unwrap().join("server.log"))
+            .unwrap();
+        let mut child = self
+            .command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start the raline binary");
+
+        // The binary prints "RALINE berjalan di URL (listening on http://ADDRESS)".
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let line = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("server did not start:\n{}", self.log()));
+        let url = line
+            .split("listening on ")
+            .nth(1)
+            .map(|rest| rest.trim_end_matches(')').to_owned())
+            .unwrap_or_else(|| panic!("unexpected start line {line:?}"));
+        self.base_url = url;
+        self.child = Some(child);
+    }
+
+    /// The server's log (stderr) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data_dir.parent().unwrap().join("server.log"))
+            .unwrap_or_default()
+    }
+
+    /// Kills the process with SIGKILL, as a crash or power cut would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the process again on the same port and data.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    /// Runs another `raline` subcommand with the server's configuration.
+    pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(input) = stdin {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    /// Creates a staff account and returns an API token for it.
+    pub fn staff_token(&self, username: &str, password: &str) -> String {
+        let added = self.run(
+            &["staff", "add", "--username", username, "--role", "verifier"],
+            Some(password),
+        );
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        let token = self.run(&["staff", "token", "--username", username], None);
+        assert!(
+            token.status.success(),
+            "{}",
+            String::from_utf8_lossy(&token.stderr)
+        );
+        String::from_utf8(token.stdout).unwrap().trim().to_owned()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Files in the upload folder, to check that rejected input stored nothing.
+    pub fn stored_upload_files(&self) -> usize {
+        fn count(path: &Path) -> usize {
+            let Ok(entries) = std::fs::read_dir(path) else {
+                return 0;
+            };
+            entries
+                .map_while(Result::ok)
+                .map(|entry| {
+                    let path = entry.path();
+                    if path.is_dir() { count(&path) } else { 1 }
+                })
+                .sum()
+        }
+        count(&self.data_dir.join("uploads"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Text of a PDF through `pdftotext` (poppler-utils), whitespace collapsed.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("card.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is required; run scripts/test");
+    assert!(output.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Barcodes in the first page of a PDF, rendered at 300 dpi by `pdftoppm` and decoded by
+/// `zbarimg` (zbar-tools): lines such as `CODE-39:26120400001`.
+pub fn pdf_barcodes(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("card.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-r", "300", "-png", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .arg(dir.path().join("page"))
+        .status()
+        .expect("pdftoppm (Debian package poppler-utils) is required; run scripts/test");
+    assert!(status.success(), "pdftoppm failed");
+    let image = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map_while(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "png"))
+        .expect("pdftoppm wrote no page");
+    let output = Command::new("zbarimg")
+        .arg("--quiet")
+        .arg(&image)
+        .output()
+        .expect("zbarimg (Debian package zbar-tools) is required; run scripts/test");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Headers and body of a stored e-mail, parsed with `mail-parser`.
+pub fn parse_mail(raw: &[u8]) -> mail_parser::Message<'_> {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("parse e-mail")
+}

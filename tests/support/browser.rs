@@ -24,9 +24,10 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Maximum time for chromedriver to report that it is ready for new sessions.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Window size of a small Android phone, in CSS pixels.
+/// Viewport of a small Android phone, in CSS pixels, and its device pixel ratio.
 pub const PHONE_WIDTH: u32 = 360;
 pub const PHONE_HEIGHT: u32 = 740;
+pub const PHONE_PIXEL_RATIO: u32 = 2;
 
 /// A chromedriver process. Dropping it ends the open session, which quits Chromium, and
 /// then kills the process group that chromedriver and any Chromium left behind run in.
@@ -93,7 +94,7 @@ impl Chromedriver {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
 
-    /// Opens a headless Chromium session with a fresh profile and a 360 × 740 window.
+    /// Opens a headless Chromium session with a fresh profile and a 360 × 740 viewport.
     pub async fn connect(&mut self) -> Client {
         let window_size = format!("--window-size={PHONE_WIDTH},{PHONE_HEIGHT}");
         let user_data_dir = format!("--user-data-dir={}", self.profile_dir.display());
@@ -113,6 +114,16 @@ impl Chromedriver {
                     user_data_dir,
                     window_size,
                 ],
+                // Chromium 156 keeps a headless window at least 500 px wide, so the window
+                // size alone gives a 500 px viewport. Device metrics set the viewport itself,
+                // at the pixel ratio of a common phone so that screenshots stay sharp.
+                "mobileEmulation": {
+                    "deviceMetrics": {
+                        "width": PHONE_WIDTH,
+                        "height": PHONE_HEIGHT,
+                        "pixelRatio": PHONE_PIXEL_RATIO,
+                    },
+                },
             },
         });
         let serde_json::Value::Object(capabilities) = capabilities else {

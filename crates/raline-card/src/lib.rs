@@ -129,7 +129,17 @@ pub struct CardRenderer {
     front: FrontTemplate,
     back: BackPage,
     fonts: &'static FontSet,
-    title: String,
+    /// Library name after whitespace normalisation, for the PDF title.
+    library_name: String,
+}
+
+impl std::fmt::Debug for CardRenderer {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CardRenderer")
+            .field("library_name", &self.library_name)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CardRenderer {
@@ -148,7 +158,7 @@ impl CardRenderer {
             front,
             back,
             fonts,
-            title: name,
+            library_name: name,
         })
     }
 
@@ -167,14 +177,14 @@ impl CardRenderer {
             ..SerializeSettings::default()
         };
         let mut document = Document::new_with(settings);
-        // The title names the library and card type, not the member, so the PDF metadata
-        // carries no personal data beyond what is printed.
+        // The title names the card type and library, not the member, so the PDF metadata
+        // carries no personal data.
         document.set_metadata(
             Metadata::new()
                 .title(format!(
                     "{} – {}",
                     text::normalize_line(member.labels.title),
-                    self.title
+                    self.library_name
                 ))
                 .creator("RALINE".to_string()),
         );

@@ -37,7 +37,7 @@ pub(crate) struct QrSymbol {
 }
 
 impl QrSymbol {
-    /// Encodes `payload` as bytes in the smallest version that holds it, with the mask that
+    /// Encodes `payload` as bytes in the smallest version that fits it, with the mask that
     /// has the lowest penalty.
     pub(crate) fn encode(payload: &str) -> Result<QrSymbol, CardError> {
         if payload.trim().is_empty() {

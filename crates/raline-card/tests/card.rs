@@ -471,7 +471,7 @@ fn random_names_never_panic() {
         let name: String = (0..length)
             .filter_map(|_| {
                 // Mostly the Basic Multilingual Plane, sometimes the supplementary planes.
-                let range = if random.next() % 8 == 0 {
+                let range = if random.next().is_multiple_of(8) {
                     0x10_FFFF
                 } else {
                     0xFFFF

@@ -420,7 +420,12 @@ fn build_message(from: &Mailbox, mail: &OutgoingMail) -> Result<Message, MailErr
         .map(attachment_part)
         .collect::<Result<Vec<_>, _>>()?;
 
+    // An explicit envelope, because lettre derives one by re-reading the To header, which
+    // drops quoted local parts such as `"a..b"@gmail.com`.
+    let envelope = lettre::address::Envelope::new(Some(from.email.clone()), vec![to.email.clone()])
+        .map_err(|error| MailError::InvalidMessage(format!("invalid envelope: {error}")))?;
     let builder = Message::builder()
+        .envelope(envelope)
         .from(from.clone())
         .to(to)
         .subject(mail.subject.as_str())
@@ -452,12 +457,11 @@ fn build_message(from: &Mailbox, mail: &OutgoingMail) -> Result<Message, MailErr
 }
 
 fn recipient_mailbox(mail: &OutgoingMail) -> Result<Mailbox, MailError> {
-    let address = parse_recipient(mail.to_address.trim()).map_err(|error| {
-        MailError::InvalidAddress {
+    let address =
+        parse_recipient(mail.to_address.trim()).map_err(|error| MailError::InvalidAddress {
             address: mail.to_address.clone(),
             reason: error.to_string(),
-        }
-    })?;
+        })?;
     let name = mail
         .to_name
         .as_deref()
@@ -543,7 +547,10 @@ mod tests {
     fn recipient_with_double_dots_quoted() {
         let address = parse_recipient("prof..dr..sri@gmail.com").unwrap();
         assert_eq!(address.to_string(), "\"prof..dr..sri\"@gmail.com");
-        assert_eq!(parse_recipient("budi@example.id").unwrap().to_string(), "budi@example.id");
+        assert_eq!(
+            parse_recipient("budi@example.id").unwrap().to_string(),
+            "budi@example.id"
+        );
         assert!(parse_recipient("a b@example.id").is_err());
         assert!(parse_recipient("no-at-sign").is_err());
     }

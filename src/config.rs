@@ -238,14 +238,14 @@ impl Settings {
         Ok(())
     }
 
-    /// The database URL, defaulting to `DATA_DIR/raline.sqlite`.
+    /// Returns the database URL, by default `DATA_DIR/raline.sqlite`.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
             format!("sqlite://{}", self.data_dir.join("raline.sqlite").display())
         })
     }
 
-    /// The public base URL without a trailing slash, given the address actually bound.
+    /// Returns the public base URL without a trailing slash, given the address bound.
     pub fn base_url(&self, bound: SocketAddr) -> String {
         let url = self
             .base_url

@@ -48,7 +48,14 @@ async fn phone_browser_registers_and_staff_approves() {
         ..Default::default()
     });
     let added = server.run(
-        &["staff", "add", "--username", STAFF_USERNAME, "--role", "verifier"],
+        &[
+            "staff",
+            "add",
+            "--username",
+            STAFF_USERNAME,
+            "--role",
+            "verifier",
+        ],
         Some(&format!("{STAFF_PASSWORD}\n")),
     );
     assert!(
@@ -62,13 +69,20 @@ async fn phone_browser_registers_and_staff_approves() {
 
     // Landing page → form, in a viewport as wide as a small phone.
     client.goto(&server.url("/")).await.unwrap();
-    let viewport_width = client.execute("return window.innerWidth", vec![]).await.unwrap();
+    let viewport_width = client
+        .execute("return window.innerWidth", vec![])
+        .await
+        .unwrap();
     assert_eq!(
         viewport_width,
         json!(PHONE_WIDTH),
         "viewport width in CSS pixels"
     );
-    wait_for(&client, "a.button[href='/daftar']").await.click().await.unwrap();
+    wait_for(&client, "a.button[href='/daftar']")
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_for(&client, "form[action='/daftar']").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/daftar");
 
@@ -89,17 +103,29 @@ async fn phone_browser_registers_and_staff_approves() {
     save_screenshot(&client, "form-mobile.png").await;
     submit(&client).await;
 
-    let phone_error = wait_for(&client, "#phone-error").await.text().await.unwrap();
+    let phone_error = wait_for(&client, "#phone-error")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         phone_error.contains("Jumlah digit nomor HP tidak sesuai"),
         "phone error: {phone_error:?}"
     );
-    let summary = wait_for(&client, ".notice.error").await.text().await.unwrap();
+    let summary = wait_for(&client, ".notice.error")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         summary.contains("Ada 1 isian"),
         "only the phone number should be wrong, summary: {summary:?}"
     );
-    let phone_invalid = wait_for(&client, "#phone").await.attr("aria-invalid").await.unwrap();
+    let phone_invalid = wait_for(&client, "#phone")
+        .await
+        .attr("aria-invalid")
+        .await
+        .unwrap();
     assert_eq!(phone_invalid.as_deref(), Some("true"));
 
     // What the applicant typed and uploaded is still there.
@@ -173,7 +199,11 @@ async fn phone_browser_registers_and_staff_approves() {
         .await
         .unwrap();
 
-    let issued = wait_for(&client, ".notice.success").await.text().await.unwrap();
+    let issued = wait_for(&client, ".notice.success")
+        .await
+        .text()
+        .await
+        .unwrap();
     let member_number = eleven_digit_number(&issued)
         .unwrap_or_else(|| panic!("no 11-digit member number in {issued:?}"));
     assert_eq!(badge_text(&client, "approved").await, "Disetujui");
@@ -273,13 +303,21 @@ async fn type_into(client: &Client, selector: &str, text: &str) {
     let input = wait_for(client, selector).await;
     input.clear().await.unwrap();
     input.send_keys(text).await.unwrap();
-    assert_eq!(input_value(client, selector).await, text, "typed into {selector}");
+    assert_eq!(
+        input_value(client, selector).await,
+        text,
+        "typed into {selector}"
+    );
 }
 
 async fn choose(client: &Client, selector: &str, value: &str) {
     let select = wait_for(client, selector).await;
     select.select_by_value(value).await.unwrap();
-    assert_eq!(input_value(client, selector).await, value, "chosen in {selector}");
+    assert_eq!(
+        input_value(client, selector).await,
+        value,
+        "chosen in {selector}"
+    );
 }
 
 /// Sets an `<input type=date>` through its `value`, because the keys Chromium expects
@@ -297,7 +335,11 @@ async fn set_date(client: &Client, selector: &str, date: &str) {
         )
         .await
         .unwrap();
-    assert_eq!(input_value(client, selector).await, date, "date in {selector}");
+    assert_eq!(
+        input_value(client, selector).await,
+        date,
+        "date in {selector}"
+    );
 }
 
 async fn input_value(client: &Client, selector: &str) -> String {

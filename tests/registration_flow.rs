@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use mail_parser::MimeHeaders;
 use serde_json::Value;
-use support::{Applicant, Server, ServerOptions, SmtpServer, load_applicants, pdf_barcodes, pdf_text};
+use support::{
+    Applicant, Server, ServerOptions, SmtpServer, load_applicants, pdf_barcodes, pdf_text,
+};
 
 struct Submitted {
     applicant: Applicant,
@@ -41,7 +43,12 @@ async fn submit(client: &reqwest::Client, server: &Server, applicant: &Applicant
         .collect();
     assert_eq!(warnings, expected, "{}", applicant.case());
     assert_eq!(body["status"], "submitted");
-    assert!(body["registration_number"].as_str().unwrap().starts_with("REG-"));
+    assert!(
+        body["registration_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("REG-")
+    );
 
     Submitted {
         applicant: applicant.clone(),
@@ -71,7 +78,12 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
         .await
         .unwrap();
     assert_eq!(list["total"].as_i64(), Some(applicants.len() as i64));
-    let listed: Vec<i64> = list["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    let listed: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(listed, submitted.iter().map(|s| s.id).collect::<Vec<_>>());
 
     for entry in &submitted {
@@ -84,7 +96,12 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
             .json()
             .await
             .unwrap();
-        assert_eq!(detail["domicile"], entry.applicant.record["expect"]["domicile"], "{}", entry.applicant.case());
+        assert_eq!(
+            detail["domicile"],
+            entry.applicant.record["expect"]["domicile"],
+            "{}",
+            entry.applicant.case()
+        );
         assert!(detail["uploads"].as_array().unwrap().len() >= 2);
     }
 
@@ -101,7 +118,10 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
         let body: Value = response.json().await.unwrap();
         let number = body["member_number"].as_str().unwrap().to_owned();
         assert_eq!(number.len(), 11, "{number}");
-        assert!(members.insert(number, entry).is_none(), "member number issued twice");
+        assert!(
+            members.insert(number, entry).is_none(),
+            "member number issued twice"
+        );
     }
 
     for (number, entry) in &members {
@@ -131,8 +151,16 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
         let text = pdf_text(&pdf);
         let name = entry.applicant.field("full_name").to_uppercase();
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(text.contains(&name), "{}: {name:?} not in {text:?}", entry.applicant.case());
-        assert!(text.contains(number.as_str()), "{}: {number} not in card text", entry.applicant.case());
+        assert!(
+            text.contains(&name),
+            "{}: {name:?} not in {text:?}",
+            entry.applicant.case()
+        );
+        assert!(
+            text.contains(number.as_str()),
+            "{}: {number} not in card text",
+            entry.applicant.case()
+        );
         let barcodes = pdf_barcodes(&pdf);
         assert!(
             barcodes.contains(&format!("CODE-39:{number}")),
@@ -143,7 +171,12 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
 
     // Every applicant receives one e-mail with the card PDF attached.
     let messages = smtp.wait_for_messages(members.len(), Duration::from_secs(120));
-    assert_eq!(messages.len(), members.len(), "server log:\n{}", server.log());
+    assert_eq!(
+        messages.len(),
+        members.len(),
+        "server log:\n{}",
+        server.log()
+    );
     let mut seen = HashSet::new();
     for raw in &messages {
         let mail = support::parse_mail(raw);
@@ -153,8 +186,14 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
             .trim_start_matches("kartu-anggota-")
             .trim_end_matches(".pdf")
             .to_owned();
-        let entry = members.get(&number).unwrap_or_else(|| panic!("unexpected attachment {name}"));
-        let to = mail.to().and_then(|to| to.first()).and_then(|a| a.address()).unwrap_or_default();
+        let entry = members
+            .get(&number)
+            .unwrap_or_else(|| panic!("unexpected attachment {name}"));
+        let to = mail
+            .to()
+            .and_then(|to| to.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default();
         // Local parts such as `a..b` travel quoted (`"a..b"@domain`), the same mailbox.
         assert_eq!(to.replace('"', ""), entry.applicant.field("email"));
         assert!(attachment.contents().starts_with(b"%PDF-"));
@@ -179,7 +218,11 @@ async fn applicants_registered_and_issued_postgres() {
     let admin_url = std::env::var("RALINE_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("raline_flow_{}", std::process::id());
-    let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap().to_owned();
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap()
+        .to_owned();
     let psql = |sql: &str| {
         let status = std::process::Command::new("psql")
             .args([admin_url.as_str(), "-q", "-c", sql])
@@ -197,7 +240,10 @@ async fn applicants_registered_and_issued_postgres() {
         ..ServerOptions::default()
     });
     // A slice keeps this run short; the SQLite run covers every applicant.
-    let applicants: Vec<Applicant> = load_applicants("applicants.jsonl").into_iter().take(12).collect();
+    let applicants: Vec<Applicant> = load_applicants("applicants.jsonl")
+        .into_iter()
+        .take(12)
+        .collect();
     register_verify_issue(&server, &smtp, &applicants).await;
 
     drop(server);
@@ -225,13 +271,26 @@ async fn invalid_applicants_rejected_nothing_stored() {
             .unwrap();
         assert_eq!(response.status(), 422, "{}", applicant.case());
         let body: Value = response.json().await.unwrap();
-        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
         for expected in applicant.record["expect"]["errors"].as_array().unwrap() {
-            assert!(fields.contains(&expected.as_str().unwrap()), "{}: {body}", applicant.case());
+            assert!(
+                fields.contains(&expected.as_str().unwrap()),
+                "{}: {body}",
+                applicant.case()
+            );
         }
         for error in body["errors"].as_array().unwrap() {
             let message = error["message"].as_str().unwrap();
-            assert!(!message.is_empty() && !message.starts_with("error-"), "{}: {message}", applicant.case());
+            assert!(
+                !message.is_empty() && !message.starts_with("error-"),
+                "{}: {message}",
+                applicant.case()
+            );
         }
     }
 
@@ -261,13 +320,19 @@ async fn bad_files_rejected_nothing_stored() {
     if let Some(shared) = support::shared_testdata() {
         for entry in std::fs::read_dir(shared.join("files/bad")).unwrap() {
             let path = entry.unwrap().path();
-            bad_files.push((path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()));
+            bad_files.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&path).unwrap(),
+            ));
         }
         let small = std::fs::read(shared.join("files/photo-too-small.jpg")).unwrap();
         bad_files.push(("photo-too-small.jpg".into(), small));
     }
     bad_files.push(("kosong.jpg".into(), Vec::new()));
-    bad_files.push(("halaman.jpg".into(), b"<!doctype html><script>alert(1)</script>".to_vec()));
+    bad_files.push((
+        "halaman.jpg".into(),
+        b"<!doctype html><script>alert(1)</script>".to_vec(),
+    ));
     // One byte over the 5 MB default, generated here.
     let mut oversized = std::fs::read(support::fixtures_dir().join("photo.jpg")).unwrap();
     oversized.resize(5 * 1024 * 1024 + 1, 0);
@@ -284,8 +349,14 @@ async fn bad_files_rejected_nothing_stored() {
         }
         let document = std::fs::read(support::fixtures_dir().join("photo.jpg")).unwrap();
         form = form
-            .part("photo", reqwest::multipart::Part::bytes(bytes).file_name(name.clone()))
-            .part("identity_document", reqwest::multipart::Part::bytes(document).file_name("ktp.jpg"));
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.clone()),
+            )
+            .part(
+                "identity_document",
+                reqwest::multipart::Part::bytes(document).file_name("ktp.jpg"),
+            );
         let response = client
             .post(server.url("/api/v1/applications"))
             .multipart(form)
@@ -301,7 +372,10 @@ async fn bad_files_rejected_nothing_stored() {
             .find(|e| e["field"] == "photo")
             .unwrap_or_else(|| panic!("{name}: {body}"));
         let message = photo_error["message"].as_str().unwrap();
-        assert!(message.contains("foto") || message.contains("Foto"), "{name}: {message}");
+        assert!(
+            message.contains("foto") || message.contains("Foto"),
+            "{name}: {message}"
+        );
     }
     assert_eq!(server.stored_upload_files(), 0);
 }
@@ -360,14 +434,20 @@ async fn correction_and_rejection_round_trip() {
 
     // A correction request needs a reason, and the applicant sees it.
     let missing_reason = client
-        .post(server.url(&format!("/api/v1/staff/applications/{}/request-correction", first.id)))
+        .post(server.url(&format!(
+            "/api/v1/staff/applications/{}/request-correction",
+            first.id
+        )))
         .bearer_auth(&staff)
         .send()
         .await
         .unwrap();
     assert_eq!(missing_reason.status(), 422);
     let requested = client
-        .post(server.url(&format!("/api/v1/staff/applications/{}/request-correction", first.id)))
+        .post(server.url(&format!(
+            "/api/v1/staff/applications/{}/request-correction",
+            first.id
+        )))
         .bearer_auth(&staff)
         .json(&serde_json::json!({"reason": "Foto buram, unggah ulang pas foto."}))
         .send()
@@ -416,8 +496,19 @@ async fn correction_and_rejection_round_trip() {
     let messages = smtp.wait_for_messages(2, Duration::from_secs(30));
     let subjects: Vec<String> = messages
         .iter()
-        .map(|raw| support::parse_mail(raw).subject().unwrap_or_default().to_owned())
+        .map(|raw| {
+            support::parse_mail(raw)
+                .subject()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
-    assert!(subjects.iter().any(|s| s.contains("perlu diperbaiki")), "{subjects:?}");
-    assert!(subjects.iter().any(|s| s.contains("ditolak")), "{subjects:?}");
+    assert!(
+        subjects.iter().any(|s| s.contains("perlu diperbaiki")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.iter().any(|s| s.contains("ditolak")),
+        "{subjects:?}"
+    );
 }

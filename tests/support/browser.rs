@@ -145,7 +145,11 @@ impl Chromedriver {
     fn wait_until_ready(&mut self) {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if let Some(status) = self.child.try_wait().expect("poll the chromedriver process") {
+            if let Some(status) = self
+                .child
+                .try_wait()
+                .expect("poll the chromedriver process")
+            {
                 panic!(
                     "chromedriver exited with {status} before it was ready:\n{}",
                     self.log()
@@ -201,10 +205,11 @@ fn free_port() -> u16 {
 fn http_request(port: u16, method: &str, path: &str) -> Option<String> {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_millis(500)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n"
-    );
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let request =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
     stream.write_all(request.as_bytes()).ok()?;
 
     let mut response = Vec::new();

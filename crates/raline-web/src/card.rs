@@ -65,7 +65,7 @@ pub async fn render_member_card(
     .map_err(WebError::internal)?
 }
 
-/// The card's file name, e.g. `kartu-anggota-26120400001.pdf`.
+/// Returns the card's file name, such as `kartu-anggota-26120400001.pdf`.
 pub fn card_file_name(member_number: &str) -> String {
     t_args(
         Locale::Id,
@@ -74,7 +74,7 @@ pub fn card_file_name(member_number: &str) -> String {
     )
 }
 
-/// A PDF download response of the member's card.
+/// Renders the member's card as a PDF download response.
 pub async fn pdf_response(
     state: &AppState,
     member: &MemberRecord,

@@ -14,7 +14,7 @@ use crate::error::{FieldMessage, WebError};
 use crate::i18n::{Arg, Locale, t, t_args};
 use crate::uploads::{self, ProcessedUpload, Submission};
 
-/// A submission key is 64 lowercase hex digits, as made by `raline_store::random_token`.
+/// Checks the shape of a submission key: 64 lowercase hex digits, as `random_token` makes.
 pub fn is_submission_key(key: &str) -> bool {
     key.len() == 64
         && key
@@ -22,8 +22,8 @@ pub fn is_submission_key(key: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The applicant's status token: HMAC-SHA256 of the submission key under the installation's
-/// secret. A repeated submit of the same form therefore leads to the same status link, and
+/// Derives the applicant's status token: HMAC-SHA256 of the submission key under the
+/// installation's secret. A repeated submit of the same form therefore leads to the same status link, and
 /// only the hash of the token is stored.
 pub fn status_token(state: &AppState, submission_key: &str) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(state.status_key()) {
@@ -61,7 +61,7 @@ fn field_message(locale: Locale, error: &FieldError, max_upload_mb: usize) -> St
     )
 }
 
-/// What happened to a submission.
+/// Result of a submission.
 pub enum SubmitOutcome {
     Stored {
         id: i64,
@@ -74,8 +74,8 @@ pub enum SubmitOutcome {
     Invalid(Vec<FieldError>),
 }
 
-/// Where the flow came from: the HTML form keeps good uploads as drafts when other fields are
-/// wrong, so the applicant need not upload them again; the API stores nothing on error.
+/// Origin of a submission. The HTML form keeps good uploads as drafts when other fields are
+/// wrong, so the applicant need not upload them again. The API stores nothing on error.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Form,

@@ -51,7 +51,7 @@ impl Locale {
         }
     }
 
-    /// The other locale, for the language switch link.
+    /// Returns the other locale, for the language switch link.
     pub fn other(self) -> Locale {
         match self {
             Locale::Id => Locale::En,
@@ -109,13 +109,22 @@ pub fn t_args(locale: Locale, key: &str, args: &[(&str, Arg<'_>)]) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
-/// Whether a key exists and formats in the given locale, without falling back. Every
+/// Checks that a key exists and formats in the given locale, without falling back. Every
 /// variable the catalogues use gets a placeholder, because Fluent reports a missing argument
 /// as an error.
 pub fn has_key(locale: Locale, key: &str) -> bool {
     let placeholders: HashMap<Cow<'static, str>, FluentValue<'_>> = [
-        "field", "max", "count", "library", "number", "date", "reference", "name", "url",
-        "size", "reason",
+        "field",
+        "max",
+        "count",
+        "library",
+        "number",
+        "date",
+        "reference",
+        "name",
+        "url",
+        "size",
+        "reason",
     ]
     .into_iter()
     .map(|name| (Cow::Borrowed(name), FluentValue::from("x")))

@@ -14,8 +14,8 @@ use crate::error::{WebError, new_reference};
 use crate::i18n::Locale;
 use crate::pages;
 
-/// One span per request with a request id and the matched route (never the raw path, which
-/// may carry a status token), and one event when it ends.
+/// Opens one span per request with a request id and the matched route, and logs one event
+/// when it ends. The raw path is never logged because it may carry a status token.
 pub async fn trace_request(request: Request, next: Next) -> Response {
     let route = request
         .extensions()
@@ -114,7 +114,7 @@ pub struct PendingErrorPage {
 }
 
 /// Renders the HTML error page for responses that carry a `PendingErrorPage`, with the
-/// library name and layout that only the state knows.
+/// library name and layout from the state.
 pub async fn render_error_pages(
     State(state): State<AppState>,
     request: Request,

@@ -14,7 +14,7 @@ use crate::middleware::PendingErrorPage;
 
 const LANGUAGE_COOKIE: &str = "raline_lang";
 
-/// The locale of a request: the language cookie, else Indonesian.
+/// Returns the locale of a request: the language cookie, else Indonesian.
 pub fn request_locale(headers: &HeaderMap) -> Locale {
     cookie(headers, LANGUAGE_COOKIE)
         .and_then(Locale::parse)
@@ -183,7 +183,7 @@ pub async fn set_language(
     response
 }
 
-/// The Indonesian or English label of a catalogue-backed choice, e.g. `sex-male`.
+/// Returns the catalogue label of a choice, such as `sex-male`, in the given locale.
 pub fn label(locale: Locale, prefix: &str, value: &str) -> String {
     t(locale, &format!("{prefix}-{value}"))
 }

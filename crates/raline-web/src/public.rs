@@ -91,7 +91,7 @@ pub enum FormMode {
     },
 }
 
-/// What the form template shows: typed values, errors per field and uploads already kept.
+/// Form template data: typed values, errors per field and uploads already kept.
 pub struct FormView {
     pub submission_key: String,
     pub values: ApplicationInput,

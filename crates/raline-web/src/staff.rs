@@ -416,8 +416,8 @@ pub struct DecisionForm {
     reason: String,
 }
 
-/// Validates a decision's reason: rejection and correction requests must say why, because
-/// the applicant receives it.
+/// Validates a decision's reason. Rejections and correction requests need one, because the
+/// applicant receives it by e-mail.
 pub fn decision_reason(decision: Decision, reason: &str) -> Result<Option<String>, &'static str> {
     let reason = reason.trim();
     if reason.chars().count() > 1000 {
@@ -521,7 +521,7 @@ pub async fn upload_file(
     Ok(upload_response(bytes, &upload.content_type))
 }
 
-/// An uploaded file as an inline response, never cached and never able to run scripts.
+/// Builds the inline response of an uploaded file, with caching off and scripts sandboxed.
 pub fn upload_response(bytes: Vec<u8>, content_type: &str) -> Response {
     let content_type = match content_type {
         "application/pdf" => "application/pdf",
@@ -531,8 +531,14 @@ pub fn upload_response(bytes: Vec<u8>, content_type: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     // PDFs open in the browser's viewer; a sandbox keeps any script in them inert.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,

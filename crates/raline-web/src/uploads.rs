@@ -42,7 +42,11 @@ pub async fn read_submission(
     let mut submission = Submission::default();
     let mut text_fields = serde_json::Map::new();
 
-    while let Some(mut field) = multipart.next_field().await.map_err(|error| multipart_error(error, max_file_bytes))? {
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| multipart_error(error, max_file_bytes))?
+    {
         let Some(name) = field.name().map(str::to_owned) else {
             continue;
         };
@@ -50,7 +54,11 @@ pub async fn read_submission(
         if let Some(slot) = UploadSlot::parse(&name) {
             let mut bytes = Vec::new();
             let mut too_large = false;
-            while let Some(chunk) = field.chunk().await.map_err(|error| multipart_error(error, max_file_bytes))? {
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|error| multipart_error(error, max_file_bytes))?
+            {
                 if bytes.len() + chunk.len() > max_file_bytes {
                     too_large = true;
                     bytes = Vec::new();
@@ -71,7 +79,11 @@ pub async fn read_submission(
         }
 
         let mut value = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|error| multipart_error(error, max_file_bytes))? {
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|error| multipart_error(error, max_file_bytes))?
+        {
             if value.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
                 return Err(WebError::BadRequest(format!("field {name} is too long")));
             }
@@ -87,7 +99,7 @@ pub async fn read_submission(
         }
     }
 
-    // Unknown fields are ignored; known ones are all strings, so this cannot fail on input.
+    // Unknown fields are ignored. Every known field is a string, so only a bug fails here.
     submission.input = serde_json::from_value(serde_json::Value::Object(text_fields))
         .map_err(|error| WebError::BadRequest(error.to_string()))?;
     Ok(submission)

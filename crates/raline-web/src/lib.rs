@@ -16,6 +16,7 @@ mod public;
 mod staff;
 mod status;
 mod templates;
+mod throttle;
 mod uploads;
 
 use std::sync::Arc;
@@ -96,6 +97,7 @@ struct Inner {
     status_key: Vec<u8>,
     /// Wakes the outbox worker after a transaction queued a message.
     outbox_wake: Arc<tokio::sync::Notify>,
+    login_throttle: throttle::LoginThrottle,
 }
 
 impl AppState {
@@ -124,6 +126,7 @@ impl AppState {
                 cards,
                 status_key,
                 outbox_wake: Arc::new(tokio::sync::Notify::new()),
+                login_throttle: throttle::LoginThrottle::default(),
             }),
         })
     }
@@ -143,6 +146,10 @@ impl AppState {
     /// Notified whenever a message is queued; the outbox worker waits on it.
     pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
         self.inner.outbox_wake.clone()
+    }
+
+    fn login_throttle(&self) -> &throttle::LoginThrottle {
+        &self.inner.login_throttle
     }
 
     fn policy(&self) -> &Policy {

@@ -22,7 +22,7 @@ pub async fn login_form(
         &state,
         locale,
         "staff_login.html",
-        minijinja::context! { failed => false, username => "" },
+        minijinja::context! { failed => false, locked => false, username => "" },
     )
     .map_err(|error| PageError::new(error, locale))
 }
@@ -38,10 +38,20 @@ pub async fn login(
     Lang(locale): Lang,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let staff = state
-        .store()
-        .staff_by_username(form.username.trim())
-        .await?;
+    let username = form.username.trim();
+    if state.login_throttle().is_locked(username) {
+        tracing::warn!("staff login refused: too many failed attempts");
+        let html = render(
+            &state,
+            locale,
+            "staff_login.html",
+            minijinja::context! { failed => false, locked => true, username },
+        )
+        .map_err(|error| PageError::new(error, locale))?;
+        return Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, html).into_response());
+    }
+
+    let staff = state.store().staff_by_username(username).await?;
     let verified = match &staff {
         Some(staff) if !staff.disabled => {
             auth::verify_password(staff.password_hash.clone(), form.password).await
@@ -55,16 +65,18 @@ pub async fn login(
 
     let Some(staff) = staff.filter(|_| verified) else {
         tracing::info!("staff login failed");
+        state.login_throttle().record_failure(username);
         let html = render(
             &state,
             locale,
             "staff_login.html",
-            minijinja::context! { failed => true, username => form.username.trim() },
+            minijinja::context! { failed => true, locked => false, username },
         )
         .map_err(|error| PageError::new(error, locale))?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
     };
 
+    state.login_throttle().record_success(username);
     let lifetime = state.config().session_lifetime;
     let token = state
         .store()

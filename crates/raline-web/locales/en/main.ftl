@@ -214,6 +214,7 @@ staff-login-title = Staff Login
 staff-username = Username
 staff-password = Password
 staff-login-button = Log in
+staff-login-locked = Too many failed login attempts for this user name. Wait 15 minutes and try again, or ask an admin to reset the password.
 staff-login-failed = The username or password is incorrect.
 staff-logout = Log out
 staff-queue-title = Verification Queue

@@ -211,6 +211,7 @@ staff-login-title = Masuk Petugas
 staff-username = Nama pengguna
 staff-password = Kata sandi
 staff-login-button = Masuk
+staff-login-locked = Terlalu banyak percobaan masuk yang gagal untuk nama pengguna ini. Tunggu 15 menit lalu coba lagi, atau minta admin mengatur ulang kata sandi.
 staff-login-failed = Nama pengguna atau kata sandi salah.
 staff-logout = Keluar
 staff-queue-title = Antrean Verifikasi

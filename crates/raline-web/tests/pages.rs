@@ -1,0 +1,202 @@
+//! Renders every page in both languages through the router, in process, with a real SQLite
+//! file, and checks that no catalogue key or template variable is left unresolved.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use raline_domain::MemberType;
+use raline_store::{FileStore, StaffRole, Store};
+use raline_web::{AppConfig, AppState, LibraryInfo};
+use tower::ServiceExt;
+
+async fn app() -> (axum::Router, Store, tempfile::TempDir) {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("raline.sqlite").display());
+    let store = Store::connect(&url, 4).await.unwrap();
+    let files = FileStore::open(folder.path().join("uploads")).unwrap();
+    let config = AppConfig {
+        base_url: "http://127.0.0.1:8080".into(),
+        library: LibraryInfo {
+            name: "Perpustakaan Contoh".into(),
+            address: "Jl. Contoh 1".into(),
+            logo: None,
+            card_rules: "1. Bawa kartu.".into(),
+        },
+        member_types: vec![MemberType {
+            code: "umum".into(),
+            name: "Umum".into(),
+            validity_days: 365,
+        }],
+        statement_letter_outside: true,
+        upload_max_bytes: 5 * 1024 * 1024,
+        session_lifetime: time::Duration::hours(1),
+    };
+    let state = AppState::new(config, store.clone(), files).await.unwrap();
+    (raline_web::router(state), store, folder)
+}
+
+async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get(path: &str, language: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::COOKIE, format!("raline_lang={language}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// Fails when a page shows a raw catalogue key, an isolation mark or an error of minijinja.
+fn assert_resolved(path: &str, html: &str) {
+    for prefix in [
+        "error-", "field-", "form-", "status-", "staff-", "landing-", "http-", "finding-",
+    ] {
+        // Text nodes only: class names such as `field-error` are fine.
+        let raw_key = html
+            .split('<')
+            .filter_map(|tag| tag.split_once('>').map(|(_, text)| text.trim()))
+            .any(|text| text.starts_with(prefix) && !text.contains(' '));
+        assert!(!raw_key, "{path}: raw key {prefix}… in page");
+    }
+    assert!(!html.contains('\u{2068}'), "{path}: isolation mark");
+    assert!(!html.contains("undefined"), "{path}: undefined value");
+}
+
+#[tokio::test]
+async fn public_pages_render_in_both_languages() {
+    let (app, _store, _folder) = app().await;
+    for language in ["id", "en"] {
+        for path in ["/", "/daftar", "/staf/masuk", "/tidak-ada"] {
+            let (status, html) = send(&app, get(path, language)).await;
+            let expected = if path == "/tidak-ada" {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            };
+            assert_eq!(status, expected, "{path} {language}");
+            assert!(html.contains(&format!("lang=\"{language}\"")), "{path}");
+            assert_resolved(path, &html);
+        }
+    }
+    let (_, html) = send(&app, get("/", "id")).await;
+    assert!(html.contains("Daftar Anggota Perpustakaan"));
+    let (_, html) = send(&app, get("/", "en")).await;
+    assert!(html.contains("Register"), "{html}");
+}
+
+#[tokio::test]
+async fn empty_form_lists_every_required_field() {
+    let (app, _store, _folder) = app().await;
+    let boundary = "batas";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"full_name\"\r\n\r\nBudi <b>Contoh</b>\r\n--{boundary}--\r\n"
+    );
+    let request = Request::post("/daftar")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let (status, html) = send(&app, request).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_resolved("/daftar", &html);
+    for id in [
+        "identity_type-error",
+        "email-error",
+        "birth_date-error",
+        "phone-error",
+        "consent-error",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    assert!(html.contains("Jenis identitas wajib diisi."));
+    // The typed name is kept and escaped.
+    assert!(
+        html.contains("Budi &lt;b&gt;Contoh&lt;&#x2f;b&gt;"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn staff_pages_need_login_and_csrf() {
+    let (app, store, _folder) = app().await;
+    let (status, _) = send(&app, get("/staf", "id")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let hash = password_auth::generate_hash("kata-sandi-petugas");
+    let staff_id = store
+        .upsert_staff(
+            "petugas",
+            &hash,
+            StaffRole::Verifier,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let token = store
+        .create_session(
+            staff_id,
+            time::OffsetDateTime::now_utc(),
+            time::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    let request = Request::get("/staf")
+        .header(header::COOKIE, format!("raline_staff={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, html) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_resolved("/staf", &html);
+    assert!(html.contains("Antrean Verifikasi"));
+
+    // A decision without the session's CSRF token is refused.
+    let request = Request::post("/staf/pendaftaran/1/keputusan")
+        .header(header::COOKIE, format!("raline_staff={token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("csrf=salah&action=approve"))
+        .unwrap();
+    let (status, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A form posted from another site is refused before any handler runs.
+    let request = Request::post("/staf/masuk")
+        .header(header::ORIGIN, "https://situs-lain.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("username=petugas&password=kata-sandi-petugas"))
+        .unwrap();
+    let (status, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn staff_login_locks_after_failures() {
+    let (app, store, _folder) = app().await;
+    let hash = password_auth::generate_hash("kata-sandi-petugas");
+    store
+        .upsert_staff(
+            "petugas",
+            &hash,
+            StaffRole::Verifier,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let login = |password: &str| {
+        Request::post("/staf/masuk")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username=petugas&password={password}")))
+            .unwrap()
+    };
+    for _ in 0..10 {
+        let (status, html) = send(&app, login("salah")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(html.contains("Nama pengguna atau kata sandi salah."));
+    }
+    let (status, _) = send(&app, login("kata-sandi-petugas")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}

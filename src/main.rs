@@ -111,6 +111,18 @@ fn redact_url(url: &str) -> String {
 async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data folder {}", settings.data_dir.display()))?;
+    // The folder holds personal data (database, uploads, unsent e-mails): owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let owner_only = std::fs::Permissions::from_mode(0o700);
+        std::fs::set_permissions(&settings.data_dir, owner_only).with_context(|| {
+            format!(
+                "cannot restrict permissions of {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
     let url = settings.database_url();
     Store::connect(&url, 8)
         .await

@@ -1,9 +1,9 @@
 //! Register → approve → card e-mail through real pages in headless Chromium with a phone-sized
-//! window, against the real binary, a real SQLite file and a real SMTP server.
+//! viewport, against the real binary, a real SQLite file and a real SMTP server.
 //!
-//! The test also writes the screenshots `docs/img/form-mobile.png` (the filled form before
-//! the first submit) and `docs/img/status-mobile.png` (the approved status page) that the
-//! README shows.
+//! With `RALINE_SCREENSHOTS=1` the test also writes the screenshots `docs/img/form-mobile.png`
+//! (the filled form before the first submit) and `docs/img/status-mobile.png` (the approved
+//! status page) that the README shows.
 
 mod support;
 
@@ -36,7 +36,7 @@ const BIRTH_DATE: &str = "1990-05-05";
 const FULL_NAME: &str = "Rina Peramban Lestari";
 const EMAIL: &str = "peramban@example.id";
 const APPLICANT_PASSWORD: &str = "Peramban-123";
-/// Too short for a mobile number: `08` and three digits, where 10 to 13 are needed.
+/// Too short: a mobile number has 9 to 12 digits after the leading 0, and this one has 4.
 const SHORT_PHONE: &str = "08123";
 const PHONE: &str = "0812-3456-7890";
 
@@ -142,6 +142,14 @@ async fn phone_browser_registers_and_staff_approves() {
     }
 
     // Second submit: only the phone number corrected, no file attached again.
+    for slot in ["photo", "identity_document"] {
+        let selector = format!("#{slot}");
+        assert_eq!(
+            input_value(&client, &selector).await,
+            "",
+            "{slot} input is empty"
+        );
+    }
     let phone = wait_for(&client, "#phone").await;
     phone.clear().await.unwrap();
     phone.send_keys(PHONE).await.unwrap();
@@ -193,11 +201,13 @@ async fn phone_browser_registers_and_staff_approves() {
         .click()
         .await
         .unwrap();
-    wait_for(&client, "button[name=action][value=approve]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    let approve = wait_for(&client, "button[name=action][value=approve]").await;
+    let detail = wait_for(&client, "main").await.text().await.unwrap();
+    assert!(
+        detail.contains("5 Mei 1990"),
+        "staff should see the birth date {BIRTH_DATE} as stored: {detail:?}"
+    );
+    approve.click().await.unwrap();
 
     let issued = wait_for(&client, ".notice.success")
         .await
@@ -235,6 +245,10 @@ async fn phone_browser_registers_and_staff_approves() {
         attachment_name.ends_with(".pdf"),
         "attachment name {attachment_name:?}"
     );
+    let content_type = attachment
+        .content_type()
+        .map(|kind| format!("{}/{}", kind.ctype(), kind.subtype().unwrap_or_default()));
+    assert_eq!(content_type.as_deref(), Some("application/pdf"));
     assert!(attachment.contents().starts_with(b"%PDF-"));
 
     // The applicant's status link now shows the approval and the card download.
@@ -293,10 +307,30 @@ async fn wait_for(client: &Client, selector: &str) -> Element {
     match found {
         Ok(element) => element,
         Err(error) => {
-            let url = client.current_url().await.map(|url| url.to_string());
-            panic!("{selector} did not appear within {ELEMENT_TIMEOUT:?} on {url:?}: {error}")
+            let page = describe_page(client).await;
+            panic!("{selector} did not appear within {ELEMENT_TIMEOUT:?}: {error}\n{page}")
         }
     }
+}
+
+/// Reads the URL and the start of the visible text of the current page, for failure messages.
+/// Chromium's own error pages (such as "HTTP ERROR 403" for an empty response) show here.
+async fn describe_page(client: &Client) -> String {
+    let url = match client.current_url().await {
+        Ok(url) => url.to_string(),
+        Err(error) => format!("(URL unavailable: {error})"),
+    };
+    let text = client
+        .execute(
+            "return document.body ? document.body.innerText : ''",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let start: String = text.chars().take(600).collect();
+    format!("page {url} shows:\n{start}")
 }
 
 async fn type_into(client: &Client, selector: &str, text: &str) {
@@ -383,7 +417,7 @@ async fn badge_text(client: &Client, status: &str) -> String {
         .unwrap()
 }
 
-/// The first run of exactly 11 digits in `text`, the length of a member number.
+/// Finds the first run of exactly 11 digits in `text`, the length of a member number.
 fn eleven_digit_number(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .find(|run| run.len() == 11)
@@ -404,6 +438,9 @@ async fn save_screenshot(client: &Client, name: &str) {
         .unwrap();
     let png = client.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
+    if std::env::var_os("RALINE_SCREENSHOTS").is_none() {
+        return;
+    }
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img");
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join(name);

@@ -291,7 +291,9 @@ where
                 server.kill();
                 killed = true;
                 eprintln!(
-                    "killed the server with SIGKILL after {acknowledged} acknowledged requests"
+                    "killed the server with SIGKILL at {} after {acknowledged} acknowledged \
+                     requests",
+                    utc_now()
                 );
             }
         }
@@ -326,6 +328,13 @@ async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> (StatusCo
         panic!("GET {url} returned {status} with a body that is not JSON ({error}): {text}")
     });
     (status, json)
+}
+
+/// The current UTC time, to match progress output with the timestamps of the server's log.
+fn utc_now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// The last `lines` lines of the server's log, for failure messages.
@@ -768,8 +777,9 @@ async fn kill_during_delivery(server: &mut Server, smtp: &SmtpServer, total: usi
     let before_kill = smtp.messages().len();
     server.kill();
     eprintln!(
-        "killed the server with SIGKILL while delivering: {before_kill} of {total} cards sent, \
-         {} ms between the last two",
+        "killed the server with SIGKILL at {} while delivering: {before_kill} of {total} cards \
+         sent, {} ms between the last two",
+        utc_now(),
         interval.as_millis()
     );
     assert!(
@@ -807,6 +817,48 @@ async fn card_deliveries(
     deliveries
 }
 
+/// Outbox row id from a Message-ID such as `raline-outbox-17@127.0.0.1`.
+fn outbox_id_from_message_id(message_id: &str) -> Option<String> {
+    let rest = message_id
+        .trim_start_matches('<')
+        .strip_prefix("raline-outbox-")?;
+    Some(rest.split('@').next()?.to_owned())
+}
+
+/// Removes the ANSI colour sequences (`ESC [ … m`) that the server writes into its log.
+fn strip_ansi(line: &str) -> String {
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for code in chars.by_ref() {
+                if code == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+/// Server log lines about the given outbox rows, and the worker starts that mark each restart.
+fn outbox_log_lines(server: &Server, outbox_ids: &[String]) -> String {
+    server
+        .log()
+        .lines()
+        .map(strip_ansi)
+        .filter(|line| {
+            line.contains("outbox worker started")
+                || outbox_ids
+                    .iter()
+                    .any(|id| line.contains(&format!("outbox_id={id} ")))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Member number from a card attachment name such as `kartu-anggota-26120400001.pdf`.
 fn member_number_from_attachment(name: &str) -> Option<String> {
     let number = name.strip_prefix("kartu-anggota-")?.strip_suffix(".pdf")?;
@@ -819,9 +871,24 @@ async fn sigkill_loses_and_duplicates_nothing() {
     let smtp = SmtpServer::start();
     let mut server = Server::start(ServerOptions {
         smtp_url: Some(smtp.url()),
+        // The mailer logs each SMTP acceptance at debug level, so a card sent twice can be
+        // traced to the kill that cut its database update off.
+        env: vec![(
+            "RALINE_LOG".to_owned(),
+            "info,raline_delivery=debug".to_owned(),
+        )],
         ..ServerOptions::default()
     });
     let staff = server.staff_token("petugas", "kata-sandi-petugas");
+    struct TmpKeep(std::path::PathBuf);
+    impl Drop for TmpKeep {
+        fn drop(&mut self) {
+            let n = std::process::id();
+            let _ = std::fs::copy(&self.0, format!("/tmp/crashlog-{n}.txt"));
+            eprintln!("TMP log kept in /tmp/crashlog-{n}.txt");
+        }
+    }
+    let _keep = TmpKeep(server.data_dir.parent().unwrap().join("server.log"));
 
     let applicants = load_applicants("applicants.jsonl");
     assert!(!applicants.is_empty(), "no applicants to submit");
@@ -1014,16 +1081,16 @@ async fn sigkill_loses_and_duplicates_nothing() {
             )
         })
         .collect();
+    let duplicated_outbox_ids: Vec<String> = copies
+        .values()
+        .filter(|message_ids| message_ids.len() > 1)
+        .filter_map(|message_ids| outbox_id_from_message_id(&message_ids[0]))
+        .collect();
     assert!(
         duplicates.is_empty(),
-        "cards sent more than once:\n{}\noutbox log lines:\n{}",
+        "cards sent more than once:\n{}\nlog lines of these messages and of the restarts:\n{}",
         duplicates.join("\n"),
-        server
-            .log()
-            .lines()
-            .filter(|line| line.contains("outbox"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        outbox_log_lines(&server, &duplicated_outbox_ids)
     );
     let missing: Vec<&String> = members
         .values()

@@ -1,5 +1,5 @@
 //! Headless Chromium for browser tests: Debian's chromedriver on a free 127.0.0.1 port and a
-//! fantoccini session with a phone-sized window.
+//! fantoccini session with a phone-sized viewport.
 //!
 //! Include it from a test file with `#[path = "support/browser.rs"] mod browser;`.
 
@@ -8,7 +8,6 @@
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
@@ -30,7 +29,7 @@ pub const PHONE_HEIGHT: u32 = 740;
 pub const PHONE_PIXEL_RATIO: u32 = 2;
 
 /// A chromedriver process. Dropping it ends the open session, which quits Chromium, and
-/// then kills the process group that chromedriver and any Chromium left behind run in.
+/// then kills chromedriver.
 pub struct Chromedriver {
     child: Child,
     port: u16,
@@ -68,8 +67,6 @@ impl Chromedriver {
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone the log file handle"))
             .stderr(log)
-            // A process group of its own lets Drop kill Chromium too if a session is left open.
-            .process_group(0)
             .spawn()
             .unwrap_or_else(|error| panic!("failed to start {CHROMEDRIVER}: {error}"));
 
@@ -130,6 +127,9 @@ impl Chromedriver {
             unreachable!("json! of an object literal is an object")
         };
 
+        // reqwest enables rustls' ring provider and fantoccini its aws-lc-rs one. With both
+        // compiled in, rustls needs the process-wide choice made explicitly.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let client = ClientBuilder::rustls()
             .expect("initialise rustls for fantoccini")
             .capabilities(capabilities)
@@ -175,15 +175,11 @@ impl Drop for Chromedriver {
     fn drop(&mut self) {
         // Ending the session makes chromedriver quit Chromium. A test that passed has closed
         // it already, and then this request only returns an error.
+        // NOTE: chromedriver starts Chromium in a process group of its own, so killing
+        // chromedriver does not end Chromium. If this request fails, Chromium outlives the test.
         if let Some(session_id) = &self.session_id {
             let _ = http_request(self.port, "DELETE", &format!("/session/{session_id}"));
         }
-        // `kill -KILL -- -PID` signals the group started above, whose id is the child's id.
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -200,8 +196,8 @@ fn free_port() -> u16 {
 
 /// Sends one HTTP request without a body to chromedriver and returns the response body, or
 /// None when the request fails. Blocking, so that Drop can use it. chromedriver rejects
-/// HTTP/1.0 and keeps the connection open even after `Connection: close`, so the body is
-/// read up to its `Content-Length`.
+/// HTTP/1.0 and leaves the connection open after its response, even when asked to close it,
+/// so the body is read up to its `Content-Length`.
 fn http_request(port: u16, method: &str, path: &str) -> Option<String> {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_millis(500)).ok()?;

@@ -326,6 +326,17 @@ impl Store {
         Ok(())
     }
 
+    /// The submission key of an application, from which the web layer derives the status
+    /// link again for e-mails.
+    pub async fn submission_key(&self, id: i64) -> StoreResult<Option<String>> {
+        let key: Option<String> =
+            sqlx::query_scalar("SELECT submission_key FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(key)
+    }
+
     pub async fn application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"

@@ -85,6 +85,12 @@ impl Store {
         .bind(unix_millis(now))
         .fetch_one(&self.pool)
         .await?;
+
+        // A reset password must also end the sessions opened with the old one.
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(id)
     }
 

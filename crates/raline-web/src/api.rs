@@ -81,9 +81,19 @@ pub async fn create_application(
         .await
         .map_err(|error| api_error(error, locale))?;
 
+    // A client-chosen key may be guessed, so it only matches a repeat of the same person's
+    // data (identity number and e-mail); another body with the same key is a new application
+    // and never sees the first one's status token.
     let submission_key = match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         Some(key) if !key.trim().is_empty() && key.len() <= 200 => {
-            format!("{:x}", Sha256::digest(format!("api:{}", key.trim())))
+            let input = &submission.input;
+            let fingerprint = format!(
+                "api:{}|{}|{}",
+                key.trim(),
+                input.identity_number.trim(),
+                input.email.trim().to_lowercase()
+            );
+            format!("{:x}", Sha256::digest(fingerprint))
         }
         _ => raline_store::random_token(),
     };

@@ -55,6 +55,17 @@ impl ComposeMail for Composer {
         let library = &state.config().library.name;
         let number = &application.registration_number;
 
+        let status_url = state
+            .store()
+            .submission_key(application_id)
+            .await
+            .map_err(transient)?
+            .map(|key| {
+                let token = crate::forms::status_token(state, &key);
+                format!("{}/status/{token}", state.config().base_url)
+            })
+            .unwrap_or_default();
+
         let mut details = Vec::new();
         let mut attachments = Vec::new();
         let (subject, paragraphs) = match message.kind {
@@ -120,6 +131,14 @@ impl ComposeMail for Composer {
                 ],
             ),
         };
+
+        let link_key = match message.kind {
+            OutboxKind::CardIssued => "email-card-status",
+            OutboxKind::CorrectionRequested | OutboxKind::Rejected => "email-status-link",
+        };
+        if !status_url.is_empty() {
+            details.push(t_args(locale, link_key, &[("url", status_url.into())]));
+        }
 
         let context = minijinja::context! {
             locale => locale.code(),

@@ -169,9 +169,11 @@ impl AppState {
     }
 }
 
-/// Room for four uploads at the per-file limit plus the text fields.
+/// Largest request body of the upload routes. Files over the per-file limit are read and
+/// dropped chunk by chunk, so this bounds bandwidth, not memory; it is generous so that a few
+/// oversized phone photos still get field errors with the form kept instead of a bare 413.
 fn upload_body_limit(config: &AppConfig) -> usize {
-    config.upload_max_bytes * 4 + 1024 * 1024
+    config.upload_max_bytes * 4 + 64 * 1024 * 1024
 }
 
 /// Builds the router with every route and middleware.
@@ -235,11 +237,12 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::render_error_pages,
+            middleware::check_origin,
         ))
+        // Outside the origin check, so that its rejection is rendered as a page too.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::check_origin,
+            middleware::render_error_pages,
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::trace_request))

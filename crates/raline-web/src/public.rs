@@ -123,7 +123,14 @@ pub fn kept_map(locale: Locale, uploads: &[UploadRecord]) -> BTreeMap<String, St
             };
             let size = format!("{} KB", (upload.byte_size + 1023) / 1024);
             let dimensions = match (upload.width, upload.height) {
-                (Some(width), Some(height)) => format!(", {width} × {height} px"),
+                (Some(width), Some(height)) => {
+                    let unit = if locale == Locale::Id {
+                        "piksel"
+                    } else {
+                        "pixels"
+                    };
+                    format!(", {width} × {height} {unit}")
+                }
                 _ => String::new(),
             };
             let description = crate::i18n::t_args(

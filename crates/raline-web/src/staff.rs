@@ -300,7 +300,7 @@ fn data_rows(state: &AppState, locale: Locale, app: &ApplicationRecord) -> Vec<D
         row("full_name", app.full_name.clone()),
         row("mother_maiden_name", app.mother_maiden_name.clone()),
         row(
-            "birth_date",
+            "birth_place_date",
             format!(
                 "{}, {}",
                 app.birth_place,

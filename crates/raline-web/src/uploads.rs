@@ -78,19 +78,18 @@ pub async fn read_submission(
             continue;
         }
 
+        // A longer value is cut at the limit; validation then reports it as too long, so the
+        // form is shown again with everything else kept.
         let mut value = Vec::new();
         while let Some(chunk) = field
             .chunk()
             .await
             .map_err(|error| multipart_error(error, max_file_bytes))?
         {
-            if value.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
-                return Err(WebError::BadRequest(format!("field {name} is too long")));
-            }
-            value.extend_from_slice(&chunk);
+            let room = MAX_TEXT_FIELD_BYTES.saturating_sub(value.len());
+            value.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
-        let value = String::from_utf8(value)
-            .map_err(|_| WebError::BadRequest(format!("field {name} is not UTF-8")))?;
+        let value = String::from_utf8_lossy(&value).into_owned();
 
         if name == "submission_key" {
             submission.submission_key = Some(value);

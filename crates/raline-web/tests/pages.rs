@@ -169,8 +169,27 @@ async fn staff_pages_need_login_and_csrf() {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from("username=petugas&password=kata-sandi-petugas"))
         .unwrap();
+    let (status, html) = send(&app, request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Formulir kedaluwarsa"), "{html}");
+
+    let request = Request::post("/staf/masuk")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("username=petugas&password=kata-sandi-petugas"))
+        .unwrap();
     let (status, _) = send(&app, request).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A same-origin post is accepted even when the browser hides the origin as "null".
+    let request = Request::post("/staf/masuk")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, "null")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("username=petugas&password=kata-sandi-petugas"))
+        .unwrap();
+    let (status, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
@@ -199,4 +218,92 @@ async fn staff_login_locks_after_failures() {
     }
     let (status, _) = send(&app, login("kata-sandi-petugas")).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// A synthetic resident whose NIK date part differs from the typed birth date.
+fn application(email: &str) -> raline_domain::NewApplication {
+    let input = raline_domain::ApplicationInput {
+        identity_type: "ktp".into(),
+        identity_number: "3576014505900001".into(),
+        password: "rahasia1".into(),
+        email: email.into(),
+        full_name: "Siti Contoh".into(),
+        mother_maiden_name: "Ibu Contoh".into(),
+        birth_place: "Mojokerto".into(),
+        birth_date: "1990-05-06".into(),
+        sex: "female".into(),
+        occupation: "Guru".into(),
+        education: "S1".into(),
+        phone: "081234567890".into(),
+        address: "Jl. Contoh No. 1".into(),
+        rt: "001".into(),
+        rw: "002".into(),
+        village: "Kauman".into(),
+        district: "Prajuritkulon".into(),
+        regency_code: "35.76".into(),
+        member_type: "umum".into(),
+        consent: "true".into(),
+        ..Default::default()
+    };
+    let policy = raline_domain::Policy {
+        member_types: vec![MemberType {
+            code: "umum".into(),
+            name: "Umum".into(),
+            validity_days: 365,
+        }],
+        statement_letter_outside: true,
+    };
+    raline_domain::validate_application(&input, &policy, time::macros::date!(2026 - 12 - 04))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn detail_page_shows_findings() {
+    let (app, store, _folder) = app().await;
+    let now = time::OffsetDateTime::now_utc();
+    let mut ids = Vec::new();
+    for (key, email) in [
+        ("a".repeat(64), "satu@example.id"),
+        ("b".repeat(64), "dua@example.id"),
+    ] {
+        let outcome = store
+            .insert_application(
+                raline_store::NewApplicationRecord {
+                    application: &application(email),
+                    password_hash: "hash",
+                    submission_key: &key,
+                    status_token_hash: &raline_store::hash_token(&key),
+                    locale: "id",
+                    uploads: &[],
+                    draft_upload_ids: &[],
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        match outcome {
+            raline_store::InsertOutcome::Created { id, .. } => ids.push(id),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    let hash = password_auth::generate_hash("kata-sandi-petugas");
+    let staff_id = store
+        .upsert_staff("petugas", &hash, StaffRole::Verifier, now)
+        .await
+        .unwrap();
+    let token = store
+        .create_session(staff_id, now, time::Duration::hours(1))
+        .await
+        .unwrap();
+    let request = Request::get(format!("/staf/pendaftaran/{}", ids[1]))
+        .header(header::COOKIE, format!("raline_staff={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, html) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_resolved("/staf/pendaftaran", &html);
+    assert!(html.contains("data-code=\"nik_birth_date_mismatch\""));
+    assert!(html.contains("data-code=\"duplicate_identity_number\""));
+    assert!(html.contains(&format!("/staf/pendaftaran/{}", ids[0])));
 }

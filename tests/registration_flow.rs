@@ -512,3 +512,84 @@ async fn correction_and_rejection_round_trip() {
         "{subjects:?}"
     );
 }
+
+#[tokio::test]
+async fn correction_keeps_replaced_file() {
+    let server = Server::start(ServerOptions::default());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let staff = server.staff_token("petugas", "kata-sandi-petugas");
+    let applicant = support::load_applicants_from(&support::fixtures_dir(), "applicants.jsonl")
+        .into_iter()
+        .next()
+        .unwrap();
+    let submitted = submit(&client, &server, &applicant).await;
+    let requested = client
+        .post(server.url(&format!(
+            "/api/v1/staff/applications/{}/request-correction",
+            submitted.id
+        )))
+        .bearer_auth(&staff)
+        .json(&serde_json::json!({"reason": "Scan KTP buram."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(requested.status(), 200);
+
+    let correction_form = |email: &str| {
+        let mut form = reqwest::multipart::Form::new();
+        for (key, value) in applicant.record.as_object().unwrap() {
+            if matches!(key.as_str(), "email" | "password") {
+                continue;
+            }
+            match value {
+                Value::String(text) => form = form.text(key.clone(), text.clone()),
+                Value::Bool(flag) => form = form.text(key.clone(), flag.to_string()),
+                _ => {}
+            }
+        }
+        form.text("email", email.to_owned())
+    };
+    let url = server.url(&format!("/status/{}/perbaikan", submitted.status_token));
+
+    // A new scan with a typo elsewhere: the form comes back and keeps the new scan.
+    let letter = std::fs::read(support::fixtures_dir().join("letter.pdf")).unwrap();
+    let form = correction_form("bukan-email").part(
+        "identity_document",
+        reqwest::multipart::Part::bytes(letter).file_name("ktp.pdf"),
+    );
+    let response = client.post(&url).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Alamat e-mail tidak valid"), "{html}");
+    assert!(html.contains("Berkas sudah diterima (PDF"), "{html}");
+
+    // Fixing the typo without uploading again resubmits with the new scan.
+    let response = client
+        .post(&url)
+        .multipart(correction_form("siti.baru@example.id"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let detail: Value = client
+        .get(server.url(&format!("/api/v1/staff/applications/{}", submitted.id)))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["status"], "submitted");
+    assert_eq!(detail["email"], "siti.baru@example.id");
+    let document = detail["uploads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|upload| upload["slot"] == "identity_document")
+        .unwrap();
+    assert_eq!(document["content_type"], "application/pdf");
+}

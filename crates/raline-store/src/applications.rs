@@ -266,12 +266,14 @@ impl Store {
     }
 
     /// Replaces the data of an application waiting for correction and puts it back in the
-    /// queue. New uploads supersede the earlier ones of the same slot.
+    /// queue. New uploads, and drafts kept from an earlier attempt of the same correction,
+    /// supersede the earlier ones of the same slot.
     pub async fn resubmit_application(
         &self,
         id: i64,
         app: &NewApplication,
         uploads: &[NewUpload],
+        drafts: (&str, &[i64]),
         now: OffsetDateTime,
     ) -> StoreResult<()> {
         let now_millis = unix_millis(now);
@@ -322,6 +324,8 @@ impl Store {
         }
 
         insert_uploads(&mut transaction, id, uploads, now_millis).await?;
+        let (draft_key, draft_ids) = drafts;
+        attach_drafts(&mut transaction, id, draft_key, draft_ids, now_millis).await?;
         transaction.commit().await?;
         Ok(())
     }

@@ -218,7 +218,7 @@ async fn contract(store: Store) {
         .await
         .unwrap();
     store
-        .resubmit_application(other, &app, &[], NOW)
+        .resubmit_application(other, &app, &[], ("", &[]), NOW)
         .await
         .unwrap();
     store

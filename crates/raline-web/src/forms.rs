@@ -107,14 +107,7 @@ pub async fn submit_application(
         Vec::new()
     };
     let new_slots: BTreeSet<UploadSlot> = processed.iter().map(|upload| upload.slot).collect();
-    // The newest draft per slot that this request does not replace.
-    let mut kept_drafts: Vec<(UploadSlot, i64)> = Vec::new();
-    for draft in drafts.iter().rev() {
-        let seen = kept_drafts.iter().any(|(slot, _)| *slot == draft.slot);
-        if !seen && !new_slots.contains(&draft.slot) {
-            kept_drafts.push((draft.slot, draft.id));
-        }
-    }
+    let kept_drafts = newest_drafts(&drafts, &new_slots);
 
     let application = match validation {
         Ok(application) => {
@@ -199,6 +192,21 @@ pub async fn submit_application(
     }
 }
 
+/// The newest draft per slot that the current request does not replace.
+pub fn newest_drafts(
+    drafts: &[raline_store::UploadRecord],
+    new_slots: &BTreeSet<UploadSlot>,
+) -> Vec<(UploadSlot, i64)> {
+    let mut kept: Vec<(UploadSlot, i64)> = Vec::new();
+    for draft in drafts.iter().rev() {
+        let seen = kept.iter().any(|(slot, _)| *slot == draft.slot);
+        if !seen && !new_slots.contains(&draft.slot) {
+            kept.push((draft.slot, draft.id));
+        }
+    }
+    kept
+}
+
 async fn insert(
     state: &AppState,
     application: &NewApplication,
@@ -232,7 +240,7 @@ async fn insert(
 }
 
 /// Stores uploads that passed their checks as drafts of this form rendering.
-async fn keep_as_drafts(
+pub async fn keep_as_drafts(
     state: &AppState,
     submission_key: &str,
     processed: Vec<ProcessedUpload>,

@@ -155,6 +155,12 @@ fn input_from_record(record: &ApplicationRecord) -> ApplicationInput {
     }
 }
 
+/// Draft key of a correction's uploads: the stored hash of the status token, 64 hex digits
+/// like a submission key, so kept files belong to this application only.
+fn correction_draft_key(token: &str) -> String {
+    raline_store::hash_token(token)
+}
+
 fn correction_mode(token: &str, application: &ApplicationRecord) -> FormMode {
     FormMode::Correction {
         token: token.to_owned(),
@@ -191,12 +197,18 @@ pub async fn correction_form(
         }
         Err(error) => return Err(error),
     };
-    let current_uploads = state.store().uploads_for(application.id).await?;
+    let mut kept_uploads = state.store().uploads_for(application.id).await?;
+    kept_uploads.extend(
+        state
+            .store()
+            .draft_uploads(&correction_draft_key(&token))
+            .await?,
+    );
     let view = FormView {
         submission_key: String::new(),
         values: input_from_record(&application),
         errors: BTreeMap::new(),
-        kept: kept_map(locale, &current_uploads),
+        kept: kept_map(locale, &kept_uploads),
     };
     let html = render_form(&state, locale, &view, correction_mode(&token, &application))
         .map_err(|error| PageError::new(error, locale))?;
@@ -227,11 +239,16 @@ pub async fn submit_correction(
     .await
     .map_err(wrap)?;
 
+    let draft_key = correction_draft_key(&token);
     let current_uploads = state.store().uploads_for(application.id).await?;
-    let present: BTreeSet<UploadSlot> = processed
+    let drafts = state.store().draft_uploads(&draft_key).await?;
+    let new_slots: BTreeSet<UploadSlot> = processed.iter().map(|upload| upload.slot).collect();
+    let kept_drafts = crate::forms::newest_drafts(&drafts, &new_slots);
+    let present: BTreeSet<UploadSlot> = new_slots
         .iter()
-        .map(|upload| upload.slot)
+        .copied()
         .chain(current_uploads.iter().map(|upload| upload.slot))
+        .chain(kept_drafts.iter().map(|(slot, _)| *slot))
         .collect();
 
     let corrected = match validation {
@@ -256,11 +273,16 @@ pub async fn submit_correction(
     let corrected = match corrected {
         Some(corrected) if errors.is_empty() => corrected,
         _ => {
+            crate::forms::keep_as_drafts(&state, &draft_key, processed, now)
+                .await
+                .map_err(wrap)?;
+            let mut kept_uploads = current_uploads;
+            kept_uploads.extend(state.store().draft_uploads(&draft_key).await?);
             let view = FormView {
                 submission_key: String::new(),
                 values,
                 errors: error_map(&state, locale, &errors),
-                kept: kept_map(locale, &current_uploads),
+                kept: kept_map(locale, &kept_uploads),
             };
             let html = render_form(&state, locale, &view, correction_mode(&token, &application))
                 .map_err(wrap)?;
@@ -273,7 +295,16 @@ pub async fn submit_correction(
         .map_err(wrap)?;
     if let Err(error) = state
         .store()
-        .resubmit_application(application.id, &corrected, &stored, now)
+        .resubmit_application(
+            application.id,
+            &corrected,
+            &stored,
+            (
+                &draft_key,
+                &kept_drafts.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+            ),
+            now,
+        )
         .await
     {
         uploads::remove_files(state.files(), &stored).await;

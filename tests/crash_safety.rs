@@ -886,6 +886,8 @@ async fn sigkill_loses_and_duplicates_nothing() {
             let n = std::process::id();
             let _ = std::fs::copy(&self.0, format!("/tmp/crashlog-{n}.txt"));
             eprintln!("TMP log kept in /tmp/crashlog-{n}.txt");
+            let script = format!(r#"for p in $(pgrep -P {n} -f aiosmtpd); do d=$(tr '\0' '\n' < /proc/$p/cmdline | tail -1); for f in $d/new/* $d/cur/*; do [ -f "$f" ] && echo "$(stat -c %.9Y "$f") $(grep -m1 -i '^message-id' "$f")"; done; done | sort > /tmp/crashmail-{n}.txt"#);
+            let _ = std::process::Command::new("bash").arg("-c").arg(script).status();
         }
     }
     let _keep = TmpKeep(server.data_dir.parent().unwrap().join("server.log"));

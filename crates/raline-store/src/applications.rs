@@ -383,7 +383,24 @@ impl Store {
         rows.iter().map(QueueEntry::from_row).collect()
     }
 
-    /// Counts applications per status, for the queue's tabs.
+    /// Counts applications in every status with one query, for the queue's tabs. Statuses
+    /// without applications are missing from the list.
+    pub async fn count_applications_by_status(&self) -> StoreResult<Vec<(ApplicationStatus, i64)>> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS total FROM applications GROUP BY status")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in rows {
+            let status: String = row.try_get("status")?;
+            let total: i64 = row.try_get("total")?;
+            let status = ApplicationStatus::parse(&status)
+                .ok_or_else(|| StoreError::InvalidStoredValue(format!("status {status:?}")))?;
+            counts.push((status, total));
+        }
+        Ok(counts)
+    }
+
+    /// Counts applications in one status.
     pub async fn count_applications(&self, status: ApplicationStatus) -> StoreResult<i64> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE status = $1")
             .bind(status.as_str())

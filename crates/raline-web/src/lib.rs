@@ -98,6 +98,11 @@ struct Inner {
     /// Wakes the outbox worker after a transaction queued a message.
     outbox_wake: Arc<tokio::sync::Notify>,
     login_throttle: throttle::LoginThrottle,
+    /// The empty registration form per locale (Indonesian, English), rendered once because
+    /// only its submission key differs between requests.
+    blank_forms: [std::sync::OnceLock<String>; 2],
+    /// The landing page per locale; it changes only with the configuration.
+    landing_pages: [std::sync::OnceLock<String>; 2],
 }
 
 impl AppState {
@@ -127,6 +132,8 @@ impl AppState {
                 status_key,
                 outbox_wake: Arc::new(tokio::sync::Notify::new()),
                 login_throttle: throttle::LoginThrottle::default(),
+                blank_forms: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
+                landing_pages: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
             }),
         })
     }
@@ -146,6 +153,20 @@ impl AppState {
     /// Notified whenever a message is queued; the outbox worker waits on it.
     pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
         self.inner.outbox_wake.clone()
+    }
+
+    fn blank_form(&self, locale: i18n::Locale) -> &std::sync::OnceLock<String> {
+        match locale {
+            i18n::Locale::Id => &self.inner.blank_forms[0],
+            i18n::Locale::En => &self.inner.blank_forms[1],
+        }
+    }
+
+    fn landing_page(&self, locale: i18n::Locale) -> &std::sync::OnceLock<String> {
+        match locale {
+            i18n::Locale::Id => &self.inner.landing_pages[0],
+            i18n::Locale::En => &self.inner.landing_pages[1],
+        }
     }
 
     fn login_throttle(&self) -> &throttle::LoginThrottle {

@@ -20,24 +20,43 @@ pub async fn landing(
     State(state): State<AppState>,
     Lang(locale): Lang,
 ) -> Result<Html<String>, PageError> {
-    render(&state, locale, "landing.html", minijinja::context! {})
-        .map_err(|error| PageError::new(error, locale))
+    let cached = state.landing_page(locale);
+    if let Some(html) = cached.get() {
+        return Ok(Html(html.clone()));
+    }
+    let Html(html) = render(&state, locale, "landing.html", minijinja::context! {})
+        .map_err(|error| PageError::new(error, locale))?;
+    Ok(Html(cached.get_or_init(|| html).clone()))
 }
+
+/// Stands in for the submission key in the cached blank form: 64 hex digits like a real key,
+/// which `random_token` returns only with probability 2^-256.
+const KEY_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 pub async fn form(
     State(state): State<AppState>,
     Lang(locale): Lang,
 ) -> Result<Html<String>, PageError> {
-    let view = FormView {
-        submission_key: raline_store::random_token(),
-        values: ApplicationInput {
-            current_address_same: "true".into(),
-            ..ApplicationInput::default()
-        },
-        errors: BTreeMap::new(),
-        kept: BTreeMap::new(),
+    let cached = state.blank_form(locale);
+    let template = match cached.get() {
+        Some(html) => html,
+        None => {
+            let view = FormView {
+                submission_key: KEY_PLACEHOLDER.to_owned(),
+                values: ApplicationInput {
+                    current_address_same: "true".into(),
+                    ..ApplicationInput::default()
+                },
+                errors: BTreeMap::new(),
+                kept: BTreeMap::new(),
+            };
+            let Html(html) = render_form(&state, locale, &view, FormMode::New)
+                .map_err(|error| PageError::new(error, locale))?;
+            cached.get_or_init(|| html)
+        }
     };
-    render_form(&state, locale, &view, FormMode::New).map_err(|error| PageError::new(error, locale))
+    let key = raline_store::random_token();
+    Ok(Html(template.replacen(KEY_PLACEHOLDER, &key, 1)))
 }
 
 pub async fn submit_form(

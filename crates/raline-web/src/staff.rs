@@ -184,15 +184,23 @@ pub async fn queue(
         })
         .collect();
 
-    let mut tabs = Vec::new();
-    for tab_status in ApplicationStatus::ALL {
-        tabs.push(StatusTab {
+    let counts = state.store().count_applications_by_status().await?;
+    let count_of = |wanted: ApplicationStatus| {
+        counts
+            .iter()
+            .find(|(status, _)| *status == wanted)
+            .map_or(0, |(_, total)| *total)
+    };
+    let tabs: Vec<StatusTab> = ApplicationStatus::ALL
+        .into_iter()
+        .map(|tab_status| StatusTab {
             status: tab_status.as_str(),
             label: t(locale, &format!("status-{}", tab_status.as_str())),
-            count: state.store().count_applications(tab_status).await?,
+            count: count_of(tab_status),
             active: tab_status == status,
-        });
-    }
+        })
+        .collect();
+    let has_next = count_of(status) > page * QUEUE_PAGE_SIZE;
 
     render(
         &state,
@@ -203,20 +211,12 @@ pub async fn queue(
             tabs,
             status => status.as_str(),
             page,
-            has_next => rows_len_is_full(&state, status, page).await,
+            has_next,
             staff_name => &user.staff.username,
             csrf => &user.csrf_token,
         },
     )
     .map_err(|error| PageError::new(error, locale))
-}
-
-async fn rows_len_is_full(state: &AppState, status: ApplicationStatus, page: i64) -> bool {
-    state
-        .store()
-        .count_applications(status)
-        .await
-        .is_ok_and(|count| count > page * QUEUE_PAGE_SIZE)
 }
 
 pub fn member_type_name(state: &AppState, code: &str) -> String {

@@ -307,3 +307,17 @@ async fn detail_page_shows_findings() {
     assert!(html.contains("data-code=\"duplicate_identity_number\""));
     assert!(html.contains(&format!("/staf/pendaftaran/{}", ids[0])));
 }
+
+#[tokio::test]
+async fn each_form_gets_own_submission_key() {
+    let (app, _store, _folder) = app().await;
+    let key_of = |html: &str| {
+        let start = html.find("name=\"submission_key\" value=\"").unwrap() + 29;
+        html[start..start + 64].to_owned()
+    };
+    let (_, first) = send(&app, get("/daftar", "id")).await;
+    let (_, second) = send(&app, get("/daftar", "id")).await;
+    assert_ne!(key_of(&first), key_of(&second));
+    assert!(key_of(&first).bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_ne!(key_of(&first), "0".repeat(64));
+}

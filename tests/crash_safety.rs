@@ -21,10 +21,10 @@ use tokio::sync::{Semaphore, mpsc};
 /// retried with their `Idempotency-Key` after the restart.
 const SUBMISSIONS: usize = 40;
 const SUBMISSIONS_IN_FLIGHT: usize = 6;
-/// The server is killed as soon as this many submissions have been answered with 201.
+/// The server is killed as soon as this many submissions have returned 201.
 const KILL_AFTER_SUBMISSIONS: usize = 15;
 const APPROVALS_IN_FLIGHT: usize = 4;
-/// The server is killed as soon as this many approvals have been answered with 200.
+/// The server is killed as soon as this many approvals have returned 200.
 const KILL_AFTER_APPROVALS: usize = SUBMISSIONS / 3;
 /// Card e-mails that must arrive after the approvals before the outbox is killed mid-delivery.
 const CARDS_BEFORE_DELIVERY_KILL: usize = 3;
@@ -252,7 +252,7 @@ async fn approve(client: reqwest::Client, url: String, staff_token: String) -> A
 }
 
 /// Runs `jobs` with at most `in_flight` at a time and kills the server with SIGKILL as soon as
-/// `kill_after` results satisfy `is_acknowledged`. Returns every result in job order; jobs that
+/// `kill_after` results satisfy `is_acknowledged`. Returns every result in job order. Jobs that
 /// were in flight or not yet started at the kill return their connection error.
 async fn run_and_kill<T, F>(
     server: &mut Server,
@@ -330,14 +330,14 @@ async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> (StatusCo
     (status, json)
 }
 
-/// The current UTC time, to match progress output with the timestamps of the server's log.
+/// Returns the current UTC time, to match progress output with the timestamps of the server's log.
 fn utc_now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
 
-/// The last `lines` lines of the server's log, for failure messages.
+/// Returns the last `lines` lines of the server's log, for failure messages.
 fn log_tail(server: &Server, lines: usize) -> String {
     let log = server.log();
     let all: Vec<&str> = log.lines().collect();
@@ -742,11 +742,11 @@ async fn approve_under_fire(server: &mut Server, staff: &str, ids: &[i64]) -> Ha
 /// Waits until the outbox has sent a few more cards, then kills the server while it is still
 /// sending the rest.
 ///
-/// Delivery is at least once: a kill after the server has written a message's final dot to the
+/// Delivery is at least once. A kill after the server has written a message's final dot to the
 /// SMTP connection and before the database marks the row sent makes the outbox send that card
 /// again once the claim expires. The SMTP server stores a message even when the client dies
-/// before reading the 250 reply, so this window is a large part of each delivery, and a kill
-/// here often leaves a second copy with the same Message-ID.
+/// before reading the 250 reply, so a kill here can leave a second copy with the same
+/// Message-ID.
 async fn kill_during_delivery(server: &mut Server, smtp: &SmtpServer, total: usize) {
     let start = smtp.messages().len();
     assert!(
@@ -784,7 +784,7 @@ async fn kill_during_delivery(server: &mut Server, smtp: &SmtpServer, total: usi
     eprintln!("restarted during delivery");
 }
 
-/// The card messages of every application: (state, attempts) of each `card_issued` delivery.
+/// Collects the state and attempts of each application's `card_issued` deliveries.
 async fn card_deliveries(
     client: &reqwest::Client,
     server: &Server,
@@ -865,8 +865,8 @@ async fn sigkill_loses_and_duplicates_nothing() {
     let smtp = SmtpServer::start();
     let mut server = Server::start(ServerOptions {
         smtp_url: Some(smtp.url()),
-        // The mailer logs each SMTP acceptance at debug level, so a card sent twice can be
-        // traced to the kill that cut its database update off.
+        // The mailer logs each message the SMTP server accepted at debug level, so a card sent
+        // twice can be traced to the kill that cut its database update off.
         env: vec![(
             "RALINE_LOG".to_owned(),
             "info,raline_delivery=debug".to_owned(),

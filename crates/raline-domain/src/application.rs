@@ -212,6 +212,30 @@ impl NewApplication {
     }
 }
 
+/// Uploads the form must carry, read from the raw input so that missing files are reported
+/// together with the other field errors. Agrees with `NewApplication::required_uploads` once
+/// the input is valid.
+pub fn required_uploads(input: &ApplicationInput, policy: &Policy) -> Vec<UploadSlot> {
+    let mut slots = vec![UploadSlot::Photo];
+    if parse_flag(&input.uses_guardian_identity) {
+        slots.push(UploadSlot::GuardianIdentityDocument);
+    } else {
+        slots.push(UploadSlot::IdentityDocument);
+    }
+    let same_address =
+        input.current_address_same.trim().is_empty() || parse_flag(&input.current_address_same);
+    let regency_code = if same_address {
+        &input.regency_code
+    } else {
+        &input.current_regency_code
+    };
+    let domicile = Domicile::from_regency_code(Some(regency_code.trim()));
+    if domicile == Domicile::Outside && policy.statement_letter_outside {
+        slots.push(UploadSlot::StatementLetter);
+    }
+    slots
+}
+
 /// Reads a form boolean: `true`, `on`, `1`, `ya` and `yes` are true.
 pub fn parse_flag(value: &str) -> bool {
     matches!(
@@ -297,7 +321,10 @@ pub fn is_person_name(name: &str) -> bool {
         && name.chars().all(|c| {
             c.is_alphabetic()
                 || is_combining_mark(c)
-                || matches!(c, ' ' | '\'' | '\u{2019}' | '`' | '.' | ',' | '-')
+                || matches!(
+                    c,
+                    ' ' | '\'' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '.' | ',' | '-'
+                )
         })
 }
 

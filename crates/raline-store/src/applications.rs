@@ -386,9 +386,10 @@ impl Store {
     /// Counts applications in every status with one query, for the queue's tabs. Statuses
     /// without applications are missing from the list.
     pub async fn count_applications_by_status(&self) -> StoreResult<Vec<(ApplicationStatus, i64)>> {
-        let rows = sqlx::query("SELECT status, COUNT(*) AS total FROM applications GROUP BY status")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT status, COUNT(*) AS total FROM applications GROUP BY status")
+                .fetch_all(&self.pool)
+                .await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
             let status: String = row.try_get("status")?;

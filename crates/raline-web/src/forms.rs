@@ -109,22 +109,23 @@ pub async fn submit_application(
     let new_slots: BTreeSet<UploadSlot> = processed.iter().map(|upload| upload.slot).collect();
     let kept_drafts = newest_drafts(&drafts, &new_slots);
 
-    let application = match validation {
-        Ok(application) => {
-            let failed: BTreeSet<&str> = errors.iter().map(|error| error.field).collect();
-            for slot in application.required_uploads(state.policy()) {
-                let present = new_slots.contains(&slot)
-                    || kept_drafts.iter().any(|(kept, _)| *kept == slot)
-                    || failed.contains(slot.as_str());
-                if !present {
-                    errors.push(FieldError {
-                        field: slot.as_str(),
-                        code: "file_missing",
-                    });
-                }
-            }
-            Some(application)
+    let failed: BTreeSet<&str> = errors.iter().map(|error| error.field).collect();
+    let mut missing = Vec::new();
+    for slot in raline_domain::application::required_uploads(&submission.input, state.policy()) {
+        let present = new_slots.contains(&slot)
+            || kept_drafts.iter().any(|(kept, _)| *kept == slot)
+            || failed.contains(slot.as_str());
+        if !present {
+            missing.push(FieldError {
+                field: slot.as_str(),
+                code: "file_missing",
+            });
         }
+    }
+    errors.extend(missing);
+
+    let application = match validation {
+        Ok(application) => Some(application),
         Err(field_errors) => {
             errors.splice(0..0, field_errors);
             None

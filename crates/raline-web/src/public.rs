@@ -47,7 +47,7 @@ pub async fn form(
                     current_address_same: "true".into(),
                     ..ApplicationInput::default()
                 },
-                errors: BTreeMap::new(),
+                errors: Vec::new(),
                 kept: BTreeMap::new(),
             };
             let Html(html) = render_form(&state, locale, &view, FormMode::New)
@@ -114,15 +114,13 @@ pub enum FormMode {
 pub struct FormView {
     pub submission_key: String,
     pub values: ApplicationInput,
-    pub errors: BTreeMap<String, String>,
+    /// Field errors in form order, one per field.
+    pub errors: Vec<(String, String)>,
     pub kept: BTreeMap<String, String>,
 }
 
-pub fn error_map(
-    state: &AppState,
-    locale: Locale,
-    errors: &[FieldError],
-) -> BTreeMap<String, String> {
+/// Field errors with their messages, in the order validation found them (form order).
+pub fn error_map(state: &AppState, locale: Locale, errors: &[FieldError]) -> Vec<(String, String)> {
     let max_mb = state.config().upload_max_bytes / (1024 * 1024);
     forms::field_messages(locale, errors, max_mb)
         .into_iter()
@@ -242,7 +240,8 @@ pub fn render_form(
             values => Value::from_serialize(&view.values),
             password => &view.values.password,
             password_confirmation => view.values.password_confirmation.clone().unwrap_or_default(),
-            errors => &view.errors,
+            errors => view.errors.iter().cloned().collect::<BTreeMap<String, String>>(),
+            error_summary => &view.errors,
             error_count => view.errors.len(),
             kept => &view.kept,
             identity_types,

@@ -319,7 +319,14 @@ fn data_rows(state: &AppState, locale: Locale, app: &ApplicationRecord) -> Vec<D
         row("occupation", app.occupation.clone()),
         row("education", app.education.clone()),
         row("email", app.email.clone()),
-        row("phone", format!("{} ({})", app.phone, app.phone_e164)),
+        row(
+            "phone",
+            if app.phone == app.phone_e164 {
+                app.phone.clone()
+            } else {
+                format!("{} ({})", app.phone, app.phone_e164)
+            },
+        ),
         row("address", address(&app.id_address)),
     ];
     if let Some(current) = &app.current_address {

@@ -1,6 +1,6 @@
 //! The applicant's private status page, card download and correction form.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -73,7 +73,7 @@ pub async fn show(
         "status.html",
         minijinja::context! {
             token => &token,
-            is_new => query.baru.is_some(),
+            is_new => query.baru.is_some() && application.status == ApplicationStatus::Submitted,
             status_url => format!("{}/status/{token}", state.config().base_url),
             registration_number => &application.registration_number,
             full_name => &application.full_name,
@@ -207,7 +207,7 @@ pub async fn correction_form(
     let view = FormView {
         submission_key: String::new(),
         values: input_from_record(&application),
-        errors: BTreeMap::new(),
+        errors: Vec::new(),
         kept: kept_map(locale, &kept_uploads),
     };
     let html = render_form(&state, locale, &view, correction_mode(&token, &application))
@@ -251,19 +251,20 @@ pub async fn submit_correction(
         .chain(kept_drafts.iter().map(|(slot, _)| *slot))
         .collect();
 
-    let corrected = match validation {
-        Ok(corrected) => {
-            let failed: BTreeSet<&str> = errors.iter().map(|error| error.field).collect();
-            for slot in corrected.required_uploads(state.policy()) {
-                if !present.contains(&slot) && !failed.contains(slot.as_str()) {
-                    errors.push(FieldError {
-                        field: slot.as_str(),
-                        code: "file_missing",
-                    });
-                }
-            }
-            Some(corrected)
+    let failed: BTreeSet<&str> = errors.iter().map(|error| error.field).collect();
+    let mut missing = Vec::new();
+    for slot in raline_domain::application::required_uploads(&values, state.policy()) {
+        if !present.contains(&slot) && !failed.contains(slot.as_str()) {
+            missing.push(FieldError {
+                field: slot.as_str(),
+                code: "file_missing",
+            });
         }
+    }
+    errors.extend(missing);
+
+    let corrected = match validation {
+        Ok(corrected) => Some(corrected),
         Err(field_errors) => {
             errors.splice(0..0, field_errors);
             None

@@ -110,6 +110,8 @@ async fn empty_form_lists_every_required_field() {
         "birth_date-error",
         "phone-error",
         "consent-error",
+        "photo-error",
+        "identity_document-error",
     ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
     }

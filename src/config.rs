@@ -36,6 +36,10 @@ pub struct Settings {
     pub statement_letter_outside: bool,
     /// Staff session lifetime in hours (`RALINE_SESSION_HOURS`).
     pub session_hours: i64,
+    /// How long the e-mail worker holds a message, in seconds, before another worker may
+    /// take it over (`RALINE_OUTBOX_LEASE_SECONDS`). Must exceed one SMTP send (60 s at most)
+    /// in production.
+    pub outbox_lease_seconds: u64,
     pub smtp: SmtpSettings,
     pub library: LibrarySettings,
     pub member_types: Vec<MemberType>,
@@ -91,6 +95,7 @@ impl Default for Settings {
             upload_max_mb: 5,
             statement_letter_outside: true,
             session_hours: 12,
+            outbox_lease_seconds: 120,
             smtp: SmtpSettings::default(),
             library: LibrarySettings::default(),
             member_types: vec![
@@ -165,6 +170,11 @@ impl Settings {
                 .parse()
                 .with_context(|| format!("RALINE_SESSION_HOURS={value:?} is not a whole number"))?;
         }
+        if let Some(value) = text("RALINE_OUTBOX_LEASE_SECONDS") {
+            self.outbox_lease_seconds = value.parse().with_context(|| {
+                format!("RALINE_OUTBOX_LEASE_SECONDS={value:?} is not a whole number")
+            })?;
+        }
         if let Some(value) = text("RALINE_SMTP_URL") {
             self.smtp.url = Some(value);
         }
@@ -208,6 +218,12 @@ impl Settings {
             bail!(
                 "session_hours must be between 1 and 720, not {}",
                 self.session_hours
+            );
+        }
+        if !(5..=3600).contains(&self.outbox_lease_seconds) {
+            bail!(
+                "outbox_lease_seconds must be between 5 and 3600, not {}",
+                self.outbox_lease_seconds
             );
         }
         if self.member_types.is_empty() {

@@ -172,7 +172,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         store.clone(),
         mailer,
         Composer::new(state.clone()),
-        WorkerSettings::default(),
+        WorkerSettings {
+            lease: Duration::from_secs(settings.outbox_lease_seconds),
+            ..WorkerSettings::default()
+        },
     );
     let worker = tokio::spawn(worker.run(shutdown.clone(), state.outbox_wake()));
     let cleanup = tokio::spawn(clean_periodically(store.clone(), files, shutdown.clone()));

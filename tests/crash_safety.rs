@@ -565,6 +565,8 @@ async fn submit_under_fire(
 
     // A client retries a cut-off submission with the same Idempotency-Key: it gets the stored
     // application back (200) or stores it now (201), never a second copy.
+    // NOTE: in runs on a 2-core machine no cut-off submission had been committed, so the 200
+    // branch below has not run yet.
     let mut applications: Vec<Option<(i64, String)>> = vec![None; submissions.len()];
     for (index, id, status_token) in acknowledged {
         applications[index] = Some((id, status_token));
@@ -742,11 +744,10 @@ async fn approve_under_fire(server: &mut Server, staff: &str, ids: &[i64]) -> Ha
 /// Waits until the outbox has sent a few more cards, then kills the server while it is still
 /// sending the rest.
 ///
-/// Delivery is at least once. A kill after the server has written a message's final dot to the
-/// SMTP connection and before the database marks the row sent makes the outbox send that card
-/// again once the claim expires. The SMTP server stores a message even when the client dies
-/// before reading the 250 reply, so a kill here can leave a second copy with the same
-/// Message-ID.
+/// A kill after a message was handed to the SMTP server and before the database marks it sent
+/// leaves its delivery unknown (the SMTP server stores a message even when the client dies
+/// before reading the 250 reply). The outbox then marks it failed for staff instead of sending
+/// it again, so no card arrives twice.
 async fn kill_during_delivery(server: &mut Server, smtp: &SmtpServer, total: usize) {
     let start = smtp.messages().len();
     assert!(
@@ -790,11 +791,11 @@ async fn card_deliveries(
     server: &Server,
     staff: &str,
     ids: &[i64],
-) -> HashMap<i64, Vec<(String, i64)>> {
+) -> HashMap<i64, Vec<(String, i64, String)>> {
     let mut deliveries = HashMap::new();
     for &id in ids {
         let detail = staff_detail(client, server, staff, id).await;
-        let cards: Vec<(String, i64)> = detail["deliveries"]
+        let cards: Vec<(String, i64, String)> = detail["deliveries"]
             .as_array()
             .expect("the detail has deliveries")
             .iter()
@@ -803,6 +804,10 @@ async fn card_deliveries(
                 (
                     delivery["state"].as_str().unwrap_or_default().to_owned(),
                     delivery["attempts"].as_i64().unwrap_or_default(),
+                    delivery["last_error"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
                 )
             })
             .collect();
@@ -853,6 +858,15 @@ fn outbox_log_lines(server: &Server, outbox_ids: &[String]) -> String {
         .join("\n")
 }
 
+/// Whether a delivery ended as failed because its worker died after handing it over.
+fn is_interrupted(state: &str, error: &str) -> bool {
+    state == "failed" && error == raline_store::INTERRUPTED_ERROR
+}
+
+/// Outbox lease of the test server: short, so that messages claimed before a kill are taken
+/// over (or marked interrupted) within seconds.
+const OUTBOX_LEASE: Duration = Duration::from_secs(10);
+
 /// Member number from a card attachment name such as `kartu-anggota-26120400001.pdf`.
 fn member_number_from_attachment(name: &str) -> Option<String> {
     let number = name.strip_prefix("kartu-anggota-")?.strip_suffix(".pdf")?;
@@ -867,10 +881,16 @@ async fn sigkill_loses_and_duplicates_nothing() {
         smtp_url: Some(smtp.url()),
         // The mailer logs each message the SMTP server accepted at debug level, so a card sent
         // twice can be traced to the kill that cut its database update off.
-        env: vec![(
-            "RALINE_LOG".to_owned(),
-            "info,raline_delivery=debug".to_owned(),
-        )],
+        env: vec![
+            (
+                "RALINE_LOG".to_owned(),
+                "info,raline_delivery=debug,raline_store=warn".to_owned(),
+            ),
+            (
+                "RALINE_OUTBOX_LEASE_SECONDS".to_owned(),
+                OUTBOX_LEASE.as_secs().to_string(),
+            ),
+        ],
         ..ServerOptions::default()
     });
     let staff = server.staff_token("petugas", "kata-sandi-petugas");
@@ -963,7 +983,7 @@ async fn sigkill_loses_and_duplicates_nothing() {
 
     // A message claimed before a kill waits for its lease to expire, so the outbox may need the
     // whole lease after the last restart.
-    let lease = raline_delivery::WorkerSettings::default().lease;
+    let lease = OUTBOX_LEASE;
     let deadline = last_restart + lease + DELIVERY_MARGIN;
     eprintln!(
         "waiting up to {} s for every card message to be sent",
@@ -971,17 +991,25 @@ async fn sigkill_loses_and_duplicates_nothing() {
     );
     let deliveries = loop {
         let deliveries = card_deliveries(&client, &server, &staff, &ids).await;
-        let all_sent = deliveries
+        // A message interrupted after it was handed to the SMTP server ends as failed, not
+        // sent again; every other message must be sent.
+        let settled = deliveries.values().all(|cards| {
+            cards
+                .iter()
+                .all(|(state, _, error)| state == "sent" || is_interrupted(state, error))
+        });
+        let sent = deliveries
             .values()
-            .all(|cards| cards.iter().all(|(state, _)| state == "sent"));
+            .filter(|cards| cards.iter().any(|(state, _, _)| state == "sent"))
+            .count();
         let arrived = smtp.messages().len();
-        if all_sent && arrived >= ids.len() {
+        if settled && arrived >= sent {
             break deliveries;
         }
         if Instant::now() >= deadline {
             let waiting: Vec<String> = deliveries
                 .iter()
-                .filter(|(_, cards)| cards.iter().any(|(state, _)| state != "sent"))
+                .filter(|(_, cards)| cards.iter().any(|(state, _, _)| state != "sent"))
                 .map(|(id, cards)| format!("application {id}: {cards:?}"))
                 .collect();
             panic!(
@@ -995,7 +1023,7 @@ async fn sigkill_loses_and_duplicates_nothing() {
     };
     let retried: Vec<String> = deliveries
         .iter()
-        .filter(|(_, cards)| cards.iter().any(|(_, attempts)| *attempts > 1))
+        .filter(|(_, cards)| cards.iter().any(|(_, attempts, _)| *attempts > 1))
         .map(|(id, cards)| format!("application {id}: {cards:?}"))
         .collect();
     eprintln!(
@@ -1055,14 +1083,31 @@ async fn sigkill_loses_and_duplicates_nothing() {
         copies.entry(number).or_default().push(message_id);
     }
 
-    let missing: Vec<&String> = members
-        .values()
-        .filter(|number| !copies.contains_key(number.as_str()))
+    // A member may lack a card only when its message was interrupted after the hand-over and
+    // never reached the SMTP server; staff see it as failed. At most one message is in flight
+    // at each of the two kills that can hit deliveries.
+    let interrupted: Vec<i64> = deliveries
+        .iter()
+        .filter(|(_, cards)| {
+            cards
+                .iter()
+                .any(|(state, _, error)| is_interrupted(state, error))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(
+        interrupted.len() <= 2,
+        "more interrupted deliveries than kills during delivery: {interrupted:?}"
+    );
+    let missing: Vec<(&i64, &String)> = members
+        .iter()
+        .filter(|(id, number)| !copies.contains_key(number.as_str()) && !interrupted.contains(id))
         .collect();
     assert!(
         missing.is_empty(),
-        "members without a card e-mail: {missing:?}"
+        "members without a card e-mail or an interrupted delivery: {missing:?}"
     );
+    eprintln!("interrupted deliveries, shown to staff and not resent: {interrupted:?}");
     let duplicates: Vec<String> = copies
         .iter()
         .filter(|(_, message_ids)| message_ids.len() > 1)
@@ -1089,8 +1134,15 @@ async fn sigkill_loses_and_duplicates_nothing() {
     );
     assert_eq!(
         messages.len(),
-        members.len(),
+        copies.len(),
         "card e-mails for {} members",
+        copies.len()
+    );
+    assert!(
+        copies.len() + interrupted.len() >= members.len(),
+        "{} cards and {} interrupted deliveries for {} members",
+        copies.len(),
+        interrupted.len(),
         members.len()
     );
     eprintln!(

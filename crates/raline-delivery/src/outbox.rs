@@ -1,8 +1,14 @@
 //! The outbox worker: claims due messages, composes them, sends them and records the result.
 //!
-//! Delivery is at least once. A message is marked sent right after the SMTP server accepts it;
-//! if the process dies between those two steps, another worker sends it again after the
-//! claim expires, with the same Message-ID so mail clients can merge the copies.
+//! No message is sent twice after a crash. A message is marked as handed over right before
+//! the SMTP transaction and marked sent right after it. If the process dies in between, the
+//! SMTP server may or may not have stored it, so when the claim expires the message is marked
+//! failed with `INTERRUPTED_ERROR` for staff to check, not sent again. A crash before the
+//! hand-over only delays the message.
+//
+// NOTE: a send that times out after the message data was transmitted is retried like any
+// transient failure, so a server that stores a message but never answers can still receive
+// it twice (with the same Message-ID).
 
 use std::future::Future;
 use std::time::Duration;
@@ -157,7 +163,12 @@ impl<C: ComposeMail> OutboxWorker<C> {
 
     async fn deliver(&self, message: OutboxMessage) -> Result<(), raline_store::StoreError> {
         let result = match self.composer.compose(&message).await {
-            Ok(mail) => self.mailer.send(&mail).await.map_err(Failure::Mail),
+            Ok(mail) => {
+                self.store
+                    .mark_outbox_handed_over(message.id, OffsetDateTime::now_utc())
+                    .await?;
+                self.mailer.send(&mail).await.map_err(Failure::Mail)
+            }
             Err(error) => Err(Failure::Compose(error)),
         };
 

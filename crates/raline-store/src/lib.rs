@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 pub use applications::{ApplicationFilter, InsertOutcome, NewApplicationRecord, NewUpload};
 pub use decisions::{Approval, DecisionOutcome};
 pub use files::FileStore;
-pub use outbox::{OutboxKind, OutboxMessage, OutboxState};
+pub use outbox::{INTERRUPTED_ERROR, OutboxKind, OutboxMessage, OutboxState};
 pub use records::{
     ApplicationRecord, DecisionRecord, DuplicateRecord, MemberRecord, QueueEntry, UploadRecord,
 };

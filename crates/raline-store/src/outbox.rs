@@ -40,7 +40,8 @@ pub enum OutboxState {
     /// Claimed by a worker until `locked_until`; an expired claim is taken over.
     Sending,
     Sent,
-    /// Given up after the maximum age or a permanent rejection.
+    /// Given up after the maximum age or a permanent rejection, or interrupted after it was
+    /// handed to the provider, when sending it again could deliver it twice.
     Failed,
 }
 
@@ -80,6 +81,10 @@ pub struct OutboxMessage {
     pub created_at: OffsetDateTime,
     pub sent_at: Option<OffsetDateTime>,
 }
+
+/// Reason recorded for a message whose worker died after handing it to the provider.
+pub const INTERRUPTED_ERROR: &str = "interrupted after it was handed to the mail server; it \
+    may or may not have arrived, so it was not sent again";
 
 const OUTBOX_COLUMNS: &str = "id, kind, channel, application_id, member_id, state, attempts, \
                               last_error, created_at, sent_at";
@@ -130,11 +135,29 @@ pub(crate) async fn insert_outbox(
 impl Store {
     /// Claims the oldest due message for `lease`, or takes over one whose claim expired
     /// (its worker died). Only one worker holds a message at a time.
+    ///
+    /// A message whose claim expired after it was handed to the provider may already have been
+    /// delivered, so it is marked failed for staff instead of being sent a second time.
     pub async fn claim_outbox_message(
         &self,
         now: OffsetDateTime,
         lease: time::Duration,
     ) -> StoreResult<Option<OutboxMessage>> {
+        let interrupted = sqlx::query(
+            "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1 \
+             WHERE state = 'sending' AND locked_until < $2 AND handed_over_at IS NOT NULL",
+        )
+        .bind(INTERRUPTED_ERROR)
+        .bind(unix_millis(now))
+        .execute(&self.pool)
+        .await?;
+        if interrupted.rows_affected() > 0 {
+            tracing::warn!(
+                count = interrupted.rows_affected(),
+                "outbox messages interrupted during sending were marked failed, not resent"
+            );
+        }
+
         let due = "(state = 'queued' AND next_attempt_at <= $2) \
                    OR (state = 'sending' AND locked_until < $2)";
         let lock = match self.backend {
@@ -142,7 +165,8 @@ impl Store {
             crate::Backend::Sqlite => "",
         };
         let row = sqlx::query(&format!(
-            "UPDATE outbox SET state = 'sending', locked_until = $1, attempts = attempts + 1 \
+            "UPDATE outbox SET state = 'sending', locked_until = $1, attempts = attempts + 1, \
+             handed_over_at = NULL \
              WHERE id = (SELECT id FROM outbox WHERE {due} \
                          ORDER BY next_attempt_at, id LIMIT 1 {lock}) \
              AND ({due}) RETURNING {OUTBOX_COLUMNS}"
@@ -152,6 +176,17 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(OutboxMessage::from_row).transpose()
+    }
+
+    /// Records that the message is about to go to the provider; from here on a crash leaves
+    /// its delivery unknown.
+    pub async fn mark_outbox_handed_over(&self, id: i64, now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET handed_over_at = $1 WHERE id = $2")
+            .bind(unix_millis(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn mark_outbox_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()> {
@@ -175,7 +210,7 @@ impl Store {
     ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE outbox SET state = 'queued', next_attempt_at = $1, locked_until = NULL, \
-             last_error = $2 WHERE id = $3",
+             handed_over_at = NULL, last_error = $2 WHERE id = $3",
         )
         .bind(unix_millis(next_attempt))
         .bind(error)

@@ -269,6 +269,37 @@ async fn contract(store: Store) {
     assert_eq!(numbers.len(), 8);
     assert_eq!(numbers.last().map(String::as_str), Some("26120400009"));
 
+    // A message whose worker died after handing it to the mail server is not sent again.
+    let later = NOW + time::Duration::hours(1);
+    let handed = store
+        .claim_outbox_message(later, time::Duration::minutes(5))
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .mark_outbox_handed_over(handed.id, later)
+        .await
+        .unwrap();
+    let after_expiry = later + time::Duration::minutes(6);
+    let next = store
+        .claim_outbox_message(after_expiry, time::Duration::minutes(5))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(next.id, handed.id);
+    let interrupted = store
+        .outbox_for_application(handed.application_id.unwrap())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|message| message.id == handed.id)
+        .unwrap();
+    assert_eq!(interrupted.state, OutboxState::Failed);
+    assert_eq!(
+        interrupted.last_error.as_deref(),
+        Some(raline_store::INTERRUPTED_ERROR)
+    );
+
     // Sessions expire.
     let token = store
         .create_session(staff_id, NOW, time::Duration::hours(1))

@@ -391,7 +391,10 @@ pub async fn detail(
                 state => t(locale, &format!("staff-delivery-{}", message.state.as_str())),
                 failed => message.state == raline_store::OutboxState::Failed,
                 attempts => t_args(locale, "staff-delivery-attempts", &[("count", message.attempts.into())]),
-                error => &message.last_error,
+                error => match message.last_error.as_deref() {
+                    Some(raline_store::INTERRUPTED_ERROR) => Some(t(locale, "staff-delivery-interrupted")),
+                    other => other.map(str::to_owned),
+                },
                 at => format_instant(locale, message.sent_at.unwrap_or(message.created_at)),
             }
         })

@@ -125,6 +125,9 @@ CREATE TABLE outbox (
     attempts BIGINT NOT NULL,
     next_attempt_at BIGINT NOT NULL,
     locked_until BIGINT,
+    -- Set right before the message goes to the provider. A claim that expires with this set
+    -- may or may not have been delivered, so it is not sent again (see OutboxState::Failed).
+    handed_over_at BIGINT,
     last_error TEXT,
     created_at BIGINT NOT NULL,
     sent_at BIGINT

@@ -249,6 +249,7 @@ staff-delivery-queued = Menunggu dikirim
 staff-delivery-sending = Sedang dikirim
 staff-delivery-sent = Terkirim
 staff-delivery-failed = Gagal
+staff-delivery-interrupted = Pengiriman terputus saat e-mail diserahkan ke server surat; e-mail mungkin sudah atau belum sampai, jadi tidak dikirim ulang otomatis. Tanyakan kepada pemohon; kartu tetap dapat diunduh dari tautan statusnya.
 staff-delivery-attempts = { $count } kali percobaan
 staff-outbox-card_issued = E-mail kartu anggota
 staff-outbox-correction_requested = E-mail permintaan perbaikan

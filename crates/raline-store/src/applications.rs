@@ -62,6 +62,38 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
+/// Binds the status `submitted` and the 22 application fields shared by the insert and the
+/// correction update, in the order both statements list them.
+fn bind_application_fields<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    app: &'q NewApplication,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(ApplicationStatus::Submitted.as_str())
+        .bind(app.identity_type.as_str())
+        .bind(&app.identity_number)
+        .bind(app.guardian.as_ref().map(|g| g.name.clone()))
+        .bind(app.guardian.as_ref().map(|g| g.relationship.clone()))
+        .bind(&app.email)
+        .bind(&app.email_normalized)
+        .bind(&app.full_name)
+        .bind(&app.mother_maiden_name)
+        .bind(&app.birth_place)
+        .bind(format_date(app.birth_date))
+        .bind(app.sex.as_str())
+        .bind(&app.religion)
+        .bind(&app.marital_status)
+        .bind(&app.occupation)
+        .bind(&app.education)
+        .bind(&app.phone)
+        .bind(&app.phone_e164)
+        .bind(json(&app.id_address))
+        .bind(app.current_address.as_ref().map(json))
+        .bind(app.domicile.as_str())
+        .bind(&app.member_type)
+        .bind(json(&app.warnings))
+}
+
 /// Increments a named counter inside a transaction and returns the new value.
 pub(crate) async fn next_counter_value(
     transaction: &mut Transaction<'static, Any>,
@@ -191,13 +223,13 @@ impl Store {
         let sequence = next_counter_value(&mut transaction, &format!("registration:{day}")).await?;
         let registration_number = format!("REG-{day}-{sequence:04}");
 
-        let id: i64 = sqlx::query_scalar(
+        let query = sqlx::query(
             "INSERT INTO applications (registration_number, submission_key, status_token_hash, \
-             status, identity_type, identity_number, guardian_name, guardian_relationship, \
-             password_hash, email, email_normalized, full_name, mother_maiden_name, birth_place, \
-             birth_date, sex, religion, marital_status, occupation, education, phone, phone_e164, \
-             id_address, current_address, domicile, member_type, warnings, locale, consent_at, \
-             created_at, submitted_at, updated_at) \
+             password_hash, status, identity_type, identity_number, guardian_name, \
+             guardian_relationship, email, email_normalized, full_name, mother_maiden_name, \
+             birth_place, birth_date, sex, religion, marital_status, occupation, education, phone, \
+             phone_e164, id_address, current_address, domicile, member_type, warnings, locale, \
+             consent_at, created_at, submitted_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
              $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $29, $29, $29) \
              RETURNING id",
@@ -205,34 +237,13 @@ impl Store {
         .bind(&registration_number)
         .bind(record.submission_key)
         .bind(record.status_token_hash)
-        .bind(ApplicationStatus::Submitted.as_str())
-        .bind(app.identity_type.as_str())
-        .bind(&app.identity_number)
-        .bind(app.guardian.as_ref().map(|g| g.name.clone()))
-        .bind(app.guardian.as_ref().map(|g| g.relationship.clone()))
-        .bind(record.password_hash)
-        .bind(&app.email)
-        .bind(&app.email_normalized)
-        .bind(&app.full_name)
-        .bind(&app.mother_maiden_name)
-        .bind(&app.birth_place)
-        .bind(format_date(app.birth_date))
-        .bind(app.sex.as_str())
-        .bind(&app.religion)
-        .bind(&app.marital_status)
-        .bind(&app.occupation)
-        .bind(&app.education)
-        .bind(&app.phone)
-        .bind(&app.phone_e164)
-        .bind(json(&app.id_address))
-        .bind(app.current_address.as_ref().map(json))
-        .bind(app.domicile.as_str())
-        .bind(&app.member_type)
-        .bind(json(&app.warnings))
-        .bind(record.locale)
-        .bind(now_millis)
-        .fetch_one(&mut *transaction)
-        .await?;
+        .bind(record.password_hash);
+        let id: i64 = bind_application_fields(query, app)
+            .bind(record.locale)
+            .bind(now_millis)
+            .try_map(|row: sqlx::any::AnyRow| row.try_get::<i64, _>(0))
+            .fetch_one(&mut *transaction)
+            .await?;
 
         insert_uploads(&mut transaction, id, record.uploads, now_millis).await?;
         attach_drafts(
@@ -279,7 +290,7 @@ impl Store {
         let now_millis = unix_millis(now);
         let mut transaction = self.begin_write().await?;
 
-        let updated = sqlx::query(
+        let query = sqlx::query(
             "UPDATE applications SET status = $1, identity_type = $2, identity_number = $3, \
              guardian_name = $4, guardian_relationship = $5, email = $6, email_normalized = $7, \
              full_name = $8, mother_maiden_name = $9, birth_place = $10, birth_date = $11, \
@@ -288,35 +299,13 @@ impl Store {
              domicile = $21, member_type = $22, warnings = $23, submitted_at = $24, \
              updated_at = $24 \
              WHERE id = $25 AND status = $26",
-        )
-        .bind(ApplicationStatus::Submitted.as_str())
-        .bind(app.identity_type.as_str())
-        .bind(&app.identity_number)
-        .bind(app.guardian.as_ref().map(|g| g.name.clone()))
-        .bind(app.guardian.as_ref().map(|g| g.relationship.clone()))
-        .bind(&app.email)
-        .bind(&app.email_normalized)
-        .bind(&app.full_name)
-        .bind(&app.mother_maiden_name)
-        .bind(&app.birth_place)
-        .bind(format_date(app.birth_date))
-        .bind(app.sex.as_str())
-        .bind(&app.religion)
-        .bind(&app.marital_status)
-        .bind(&app.occupation)
-        .bind(&app.education)
-        .bind(&app.phone)
-        .bind(&app.phone_e164)
-        .bind(json(&app.id_address))
-        .bind(app.current_address.as_ref().map(json))
-        .bind(app.domicile.as_str())
-        .bind(&app.member_type)
-        .bind(json(&app.warnings))
-        .bind(now_millis)
-        .bind(id)
-        .bind(ApplicationStatus::NeedsCorrection.as_str())
-        .execute(&mut *transaction)
-        .await?;
+        );
+        let updated = bind_application_fields(query, app)
+            .bind(now_millis)
+            .bind(id)
+            .bind(ApplicationStatus::NeedsCorrection.as_str())
+            .execute(&mut *transaction)
+            .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict(
                 "the application is not waiting for correction",

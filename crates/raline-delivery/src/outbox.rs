@@ -7,7 +7,7 @@
 //! hand-over only delays the message.
 //
 // NOTE: a send that times out after the message data was transmitted is retried like any
-// transient failure, so a server that stores a message but never answers can still receive
+// transient failure, so a server that stores a message but never replies can still receive
 // it twice (with the same Message-ID).
 
 use std::future::Future;
@@ -20,7 +20,7 @@ use tracing::Instrument;
 
 use crate::{MailError, Mailer, OutgoingMail};
 
-/// Why a message could not be composed.
+/// Reason a message could not be composed.
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
     /// The data behind the message is gone or invalid; retrying will not help.

@@ -346,11 +346,18 @@ fn data_rows(state: &AppState, locale: Locale, app: &ApplicationRecord) -> Vec<D
     rows
 }
 
+#[derive(Deserialize)]
+pub struct DetailQuery {
+    /// Code of a decision error to show, set by the redirect of `decide`.
+    kesalahan: Option<String>,
+}
+
 pub async fn detail(
     State(state): State<AppState>,
     Lang(locale): Lang,
     user: StaffUser,
     Path(id): Path<i64>,
+    Query(query): Query<DetailQuery>,
 ) -> Result<Html<String>, PageError> {
     let not_found = || PageError::new(WebError::NotFound, locale);
     let application = state.store().application(id).await?.ok_or_else(not_found)?;
@@ -361,6 +368,20 @@ pub async fn detail(
     let member = state.store().member_for_application(id).await?;
 
     let nik_checked = application.identity_type.carries_nik();
+    let error_code = match query.kesalahan.as_deref() {
+        Some("reason_required") => Some("reason_required"),
+        Some("too_long") => Some("too_long"),
+        _ => None,
+    };
+    let decision_error = error_code.and_then(|code| {
+        let error = raline_domain::FieldError {
+            field: "reason",
+            code,
+        };
+        crate::forms::field_messages(locale, &[error], 0)
+            .pop()
+            .map(|message| message.message)
+    });
     let files: Vec<_> = uploads
         .iter()
         .map(|upload| {
@@ -425,6 +446,7 @@ pub async fn detail(
             valid_until => member.as_ref().map(|m| format_date(locale, m.valid_until)),
             staff_name => &user.staff.username,
             csrf => &user.csrf_token,
+            decision_error => decision_error,
         },
     )
     .map_err(|error| PageError::new(error, locale))
@@ -510,17 +532,14 @@ pub async fn decide(
         "request_correction" => Decision::RequestCorrection,
         _ => return Err(wrap(WebError::BadRequest("unknown action".into()))),
     };
-    let reason = decision_reason(decision, &form.reason).map_err(|code| {
-        let message = crate::forms::field_messages(
-            locale,
-            &[raline_domain::FieldError {
-                field: "reason",
-                code,
-            }],
-            0,
-        );
-        wrap(WebError::Validation(message))
-    })?;
+    let reason = match decision_reason(decision, &form.reason) {
+        Ok(reason) => reason,
+        // Back to the detail page, which shows the message above the decision form.
+        Err(code) => {
+            let target = format!("/staf/pendaftaran/{id}?kesalahan={code}");
+            return Ok(Redirect::to(&target).into_response());
+        }
+    };
     apply_decision(&state, user.staff.id, id, decision, reason.as_deref())
         .await
         .map_err(wrap)?;

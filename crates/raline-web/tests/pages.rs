@@ -308,6 +308,33 @@ async fn detail_page_shows_findings() {
     assert!(html.contains("data-code=\"nik_birth_date_mismatch\""));
     assert!(html.contains("data-code=\"duplicate_identity_number\""));
     assert!(html.contains(&format!("/staf/pendaftaran/{}", ids[0])));
+
+    // Rejecting without a reason returns to the page with the message next to the field.
+    let csrf = store
+        .session(&token, now)
+        .await
+        .unwrap()
+        .unwrap()
+        .csrf_token;
+    let request = Request::post(format!("/staf/pendaftaran/{}/keputusan", ids[1]))
+        .header(header::COOKIE, format!("raline_staff={token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}&action=reject&reason=")))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let request = Request::get(location)
+        .header(header::COOKIE, format!("raline_staff={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, html) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"reason-error\""), "{html}");
+    assert!(html.contains("Tulis alasan"));
 }
 
 #[tokio::test]

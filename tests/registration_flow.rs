@@ -593,3 +593,40 @@ async fn correction_keeps_replaced_file() {
         .unwrap();
     assert_eq!(document["content_type"], "application/pdf");
 }
+
+#[tokio::test]
+async fn api_errors_are_json() {
+    let server = Server::start(ServerOptions::default());
+    let client = reqwest::Client::new();
+    let staff = server.staff_token("petugas", "kata-sandi-petugas");
+
+    let response = client
+        .get(server.url("/api/v1/staff/applications/abc"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request");
+
+    // The authentication scheme is case-insensitive.
+    let response = client
+        .get(server.url("/api/v1/staff/applications"))
+        .header("Authorization", format!("bearer {staff}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let response = client
+        .get(server.url("/api/v1/staff/applications"))
+        .header("Authorization", "Bearer salah")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+    assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+}

@@ -21,6 +21,28 @@ use crate::staff::{
 use crate::status::applicant_warnings;
 use crate::{AppState, card, uploads};
 
+/// Path parameters of the API. A malformed one (`/applications/abc`) gets the JSON error
+/// body like every other API error, instead of axum's plain-text rejection.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(api_error(
+                WebError::BadRequest(rejection.body_text()),
+                api_locale(&parts.headers),
+            )),
+        }
+    }
+}
+
 /// API messages are Indonesian unless the client asks for English with `Accept-Language`.
 fn api_locale(headers: &HeaderMap) -> Locale {
     let wants_english = headers
@@ -256,7 +278,7 @@ fn status_body(
 pub async fn application_status(
     State(state): State<AppState>,
     reader: ApplicationReader,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ApplicationStatusBody>, ApiError> {
     let locale = reader.locale;
     let application = reader.application(&state, id).await?;
@@ -277,7 +299,7 @@ pub async fn application_status(
 pub async fn application_card(
     State(state): State<AppState>,
     reader: ApplicationReader,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
     let locale = reader.locale;
     let application = reader.application(&state, id).await?;
@@ -424,7 +446,7 @@ pub async fn staff_detail(
     State(state): State<AppState>,
     _staff: ApiStaff,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<StaffDetailBody>, ApiError> {
     let locale = api_locale(&headers);
     let store = state.store();
@@ -565,7 +587,7 @@ pub async fn approve(
     State(state): State<AppState>,
     staff: ApiStaff,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Bytes,
 ) -> Result<Json<DecisionBody>, ApiError> {
     decide(state, staff, headers, id, Decision::Approve, body).await
@@ -575,7 +597,7 @@ pub async fn reject(
     State(state): State<AppState>,
     staff: ApiStaff,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Bytes,
 ) -> Result<Json<DecisionBody>, ApiError> {
     decide(state, staff, headers, id, Decision::Reject, body).await
@@ -585,7 +607,7 @@ pub async fn request_correction(
     State(state): State<AppState>,
     staff: ApiStaff,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Bytes,
 ) -> Result<Json<DecisionBody>, ApiError> {
     decide(state, staff, headers, id, Decision::RequestCorrection, body).await
@@ -595,7 +617,7 @@ pub async fn request_correction(
 pub async fn staff_upload(
     State(state): State<AppState>,
     _staff: ApiStaff,
-    Path((id, upload_id)): Path<(i64, i64)>,
+    ApiPath((id, upload_id)): ApiPath<(i64, i64)>,
 ) -> Result<Response, ApiError> {
     let upload = state
         .store()
@@ -611,7 +633,7 @@ pub async fn staff_upload(
 pub async fn member_card(
     State(state): State<AppState>,
     _staff: ApiStaff,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let member = state
         .store()

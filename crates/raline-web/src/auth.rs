@@ -62,14 +62,11 @@ fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer_token(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
+    // The scheme name is case-insensitive (RFC 9110, section 11.1).
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// A staff member calling the API with a token from `raline staff token`.

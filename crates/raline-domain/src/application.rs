@@ -196,25 +196,8 @@ pub struct NewApplication {
     pub warnings: Vec<FindingCode>,
 }
 
-impl NewApplication {
-    /// Uploads this application must carry.
-    pub fn required_uploads(&self, policy: &Policy) -> Vec<UploadSlot> {
-        let mut slots = vec![UploadSlot::Photo];
-        if self.guardian.is_some() {
-            slots.push(UploadSlot::GuardianIdentityDocument);
-        } else {
-            slots.push(UploadSlot::IdentityDocument);
-        }
-        if self.domicile == Domicile::Outside && policy.statement_letter_outside {
-            slots.push(UploadSlot::StatementLetter);
-        }
-        slots
-    }
-}
-
-/// Uploads the form must carry, read from the raw input so that missing files are reported
-/// together with the other field errors. Agrees with `NewApplication::required_uploads` once
-/// the input is valid.
+/// Lists the uploads the form must carry. It reads the raw input, so missing files are
+/// reported together with the other field errors even when the rest is invalid.
 pub fn required_uploads(input: &ApplicationInput, policy: &Policy) -> Vec<UploadSlot> {
     let mut slots = vec![UploadSlot::Photo];
     if parse_flag(&input.uses_guardian_identity) {
@@ -833,7 +816,7 @@ mod tests {
         assert_eq!(application.phone_e164, "+6281234567890");
         assert!(application.warnings.is_empty());
         assert_eq!(
-            application.required_uploads(&policy()),
+            required_uploads(&resident(), &policy()),
             vec![UploadSlot::Photo, UploadSlot::IdentityDocument]
         );
     }
@@ -850,11 +833,7 @@ mod tests {
         input.current_regency_code = "35.16".into();
         let application = validate_application(&input, &policy(), TODAY).unwrap();
         assert_eq!(application.domicile, Domicile::Outside);
-        assert!(
-            application
-                .required_uploads(&policy())
-                .contains(&UploadSlot::StatementLetter)
-        );
+        assert!(required_uploads(&input, &policy()).contains(&UploadSlot::StatementLetter));
     }
 
     #[test]
@@ -953,7 +932,7 @@ mod tests {
         assert_eq!(application.identity_number, "3576014505900001");
         assert!(application.warnings.is_empty());
         assert_eq!(
-            application.required_uploads(&policy()),
+            required_uploads(&input, &policy()),
             vec![UploadSlot::Photo, UploadSlot::GuardianIdentityDocument]
         );
 

@@ -15,9 +15,7 @@ use crate::auth::{ApiStaff, bearer_token};
 use crate::error::{ApiError, WebError};
 use crate::forms::{self, Channel, SubmitOutcome};
 use crate::i18n::{Locale, t};
-use crate::staff::{
-    StaffFinding, apply_decision, decision_reason, member_type_name, staff_findings,
-};
+use crate::staff::{StaffFinding, apply_decision, decision_reason, staff_findings};
 use crate::status::applicant_warnings;
 use crate::{AppState, card, uploads};
 
@@ -516,7 +514,7 @@ pub async fn staff_detail(
         id_address: app.id_address.clone(),
         current_address: app.current_address.clone(),
         domicile: app.domicile.as_str(),
-        member_type_name: member_type_name(&state, &app.member_type),
+        member_type_name: state.config().member_type_name(&app.member_type),
         member_type: app.member_type.clone(),
         guardian_name: app.guardian_name.clone(),
         guardian_relationship: app.guardian_relationship.clone(),

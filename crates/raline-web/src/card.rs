@@ -26,13 +26,7 @@ pub async fn render_member_card(
     let photo = state.files().get(&photo).await?;
 
     let locale = Locale::Id;
-    let member_type = state
-        .config()
-        .member_types
-        .iter()
-        .find(|kind| kind.code == member.member_type)
-        .map(|kind| kind.name.clone())
-        .unwrap_or_else(|| member.member_type.clone());
+    let member_type = state.config().member_type_name(&member.member_type);
     let valid_until = format_date(locale, member.valid_until);
     let labels = [
         t(locale, "card-title"),

@@ -74,6 +74,15 @@ impl AppConfig {
         }
     }
 
+    /// Returns the display name of a member type code, or the code itself for a type that is
+    /// no longer configured.
+    pub fn member_type_name(&self, code: &str) -> String {
+        self.member_types
+            .iter()
+            .find(|kind| kind.code == code)
+            .map_or_else(|| code.to_owned(), |kind| kind.name.clone())
+    }
+
     fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }

@@ -176,7 +176,7 @@ pub async fn queue(
             id: entry.id,
             registration_number: entry.registration_number,
             full_name: entry.full_name,
-            member_type: member_type_name(&state, &entry.member_type),
+            member_type: state.config().member_type_name(&entry.member_type),
             domicile: label(locale, "domicile", entry.domicile.as_str()),
             warning_count: entry.warning_count,
             waiting: format_waiting(locale, now - entry.submitted_at),
@@ -217,16 +217,6 @@ pub async fn queue(
         },
     )
     .map_err(|error| PageError::new(error, locale))
-}
-
-pub fn member_type_name(state: &AppState, code: &str) -> String {
-    state
-        .config()
-        .member_types
-        .iter()
-        .find(|kind| kind.code == code)
-        .map(|kind| kind.name.clone())
-        .unwrap_or_else(|| code.to_owned())
 }
 
 /// A machine check result shown to staff, with a link to the other record for duplicates.
@@ -334,7 +324,7 @@ fn data_rows(state: &AppState, locale: Locale, app: &ApplicationRecord) -> Vec<D
     }
     rows.push(row(
         "member_type",
-        member_type_name(state, &app.member_type),
+        state.config().member_type_name(&app.member_type),
     ));
     if let Some(name) = &app.guardian_name {
         let relationship = app.guardian_relationship.as_deref().unwrap_or_default();

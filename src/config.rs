@@ -36,8 +36,8 @@ pub struct Settings {
     pub statement_letter_outside: bool,
     /// Staff session lifetime in hours (`RALINE_SESSION_HOURS`).
     pub session_hours: i64,
-    /// How long the e-mail worker holds a message, in seconds, before another worker may
-    /// take it over (`RALINE_OUTBOX_LEASE_SECONDS`). Must exceed one SMTP send (60 s at most)
+    /// Lease of the e-mail worker on a message, in seconds, before another worker may take
+    /// it over (`RALINE_OUTBOX_LEASE_SECONDS`). Must exceed one SMTP send (60 s at most)
     /// in production.
     pub outbox_lease_seconds: u64,
     pub smtp: SmtpSettings,
@@ -157,6 +157,7 @@ impl Settings {
         if let Some(value) = text("RALINE_DATABASE_URL") {
             self.database_url = Some(value);
         }
+
         if let Some(value) = text("RALINE_UPLOAD_MAX_MB") {
             self.upload_max_mb = value
                 .parse()
@@ -175,12 +176,14 @@ impl Settings {
                 format!("RALINE_OUTBOX_LEASE_SECONDS={value:?} is not a whole number")
             })?;
         }
+
         if let Some(value) = text("RALINE_SMTP_URL") {
             self.smtp.url = Some(value);
         }
         if let Some(value) = text("RALINE_SMTP_FROM") {
             self.smtp.from = value;
         }
+
         if let Some(value) = text("RALINE_LIBRARY_NAME") {
             self.library.name = value;
         }

@@ -111,7 +111,8 @@ fn redact_url(url: &str) -> String {
 async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data folder {}", settings.data_dir.display()))?;
-    // The folder holds personal data (database, uploads, unsent e-mails): owner only.
+    // The folder contains personal data (database, uploads, unsent e-mails), so only its
+    // owner may open it.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -858,7 +858,7 @@ fn outbox_log_lines(server: &Server, outbox_ids: &[String]) -> String {
         .join("\n")
 }
 
-/// Whether a delivery ended as failed because its worker died after handing it over.
+/// Checks whether a delivery ended as failed because its worker died after the hand-over.
 fn is_interrupted(state: &str, error: &str) -> bool {
     state == "failed" && error == raline_store::INTERRUPTED_ERROR
 }
@@ -1084,8 +1084,8 @@ async fn sigkill_loses_and_duplicates_nothing() {
     }
 
     // A member may lack a card only when its message was interrupted after the hand-over and
-    // never reached the SMTP server; staff see it as failed. At most one message is in flight
-    // at each of the two kills that can hit deliveries.
+    // never reached the SMTP server. Staff then see it as failed. At most one message is in
+    // flight at each of the two kills that can hit deliveries.
     let interrupted: Vec<i64> = deliveries
         .iter()
         .filter(|(_, cards)| {

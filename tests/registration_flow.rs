@@ -432,7 +432,7 @@ async fn correction_and_rejection_round_trip() {
     let applicants = support::load_applicants_from(&support::fixtures_dir(), "applicants.jsonl");
     let first = submit(&client, &server, &applicants[0]).await;
 
-    // A correction request needs a reason, and the applicant sees it.
+    // A correction request needs a reason, and the applicant can read it.
     let missing_reason = client
         .post(server.url(&format!(
             "/api/v1/staff/applications/{}/request-correction",

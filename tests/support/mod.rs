@@ -17,12 +17,12 @@ use serde_json::Value;
 
 pub use smtp_server::SmtpServer;
 
-/// The project's own fixtures, used when the shared test data is absent.
+/// Returns the folder of the project's own fixtures, used when the shared test data is absent.
 pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// The shared synthetic test data, if present next to the repository.
+/// Returns the folder of the shared synthetic test data, if present next to the repository.
 pub fn shared_testdata() -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata");
     path.join("applicants.jsonl").exists().then_some(path)
@@ -44,7 +44,7 @@ impl Applicant {
         self.record[name].as_str().unwrap_or_default()
     }
 
-    /// The multipart form the API expects: text fields as in the record (guardian fields
+    /// Builds the multipart form the API expects: text fields as in the record (guardian fields
     /// flattened) and the files named in `files`.
     pub fn form(&self) -> reqwest::multipart::Form {
         let mut form = reqwest::multipart::Form::new();
@@ -205,7 +205,7 @@ impl Server {
         self.child = Some(child);
     }
 
-    /// The server's log (stderr) so far.
+    /// Returns the server's log (stderr) so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.data_dir.parent().unwrap().join("server.log"))
             .unwrap_or_default()

@@ -472,7 +472,7 @@ fn recipient_mailbox(mail: &OutgoingMail) -> Result<Mailbox, MailError> {
 }
 
 /// Parses a recipient address. Mail providers accept local parts such as `a..b` that are not
-/// an RFC 5322 dot-atom; those are sent in quoted form (`"a..b"@domain`), which names the same
+/// an RFC 5322 dot-atom. Those are sent in quoted form (`"a..b"@domain`), which names the same
 /// mailbox.
 fn parse_recipient(address: &str) -> Result<Address, lettre::address::AddressError> {
     match address.parse::<Address>() {

@@ -48,11 +48,11 @@ pub struct WorkerSettings {
     pub lease: Duration,
     /// First retry delay; doubled per attempt, with up to 25 % random jitter.
     pub first_retry: Duration,
-    /// Longest delay between two attempts.
+    /// Maximum delay between two attempts.
     pub max_retry: Duration,
     /// Age after which a message that still fails is marked failed for staff to see.
     pub max_age: Duration,
-    /// Longest sleep when the queue is empty; new messages also wake the worker.
+    /// Maximum sleep when the queue is empty. New messages also wake the worker.
     pub idle_poll: Duration,
 }
 
@@ -239,10 +239,13 @@ mod tests {
     fn retry_delay_grows_and_caps() {
         let settings = WorkerSettings::default();
         let first = settings.retry_delay(1);
-        assert!(first >= Duration::from_secs(10) && first <= Duration::from_millis(12_500));
+        assert!(first >= Duration::from_secs(10));
+        assert!(first <= Duration::from_millis(12_500));
         let third = settings.retry_delay(3);
-        assert!(third >= Duration::from_secs(40) && third <= Duration::from_secs(50));
+        assert!(third >= Duration::from_secs(40));
+        assert!(third <= Duration::from_secs(50));
         let late = settings.retry_delay(40);
-        assert!(late >= Duration::from_secs(1800) && late <= Duration::from_secs(2250));
+        assert!(late >= Duration::from_secs(1800));
+        assert!(late <= Duration::from_secs(2250));
     }
 }

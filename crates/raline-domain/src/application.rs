@@ -149,7 +149,7 @@ impl UploadSlot {
         UploadSlot::StatementLetter,
     ];
 
-    /// The multipart field name, also the stored kind.
+    /// Returns the multipart field name, which is also the stored kind.
     pub fn as_str(self) -> &'static str {
         match self {
             UploadSlot::Photo => "photo",
@@ -319,7 +319,7 @@ fn collapse_spaces(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A light syntax check: one `@`, a non-empty local part, and a domain with a dot and no
+/// Checks e-mail syntax lightly: one `@`, a non-empty local part, and a domain with a dot and no
 /// spaces. Mail servers accept local parts that RFC 5322 calls obsolete (`a..b`), so this
 /// check does not reject them.
 pub fn is_email(value: &str) -> bool {
@@ -772,7 +772,7 @@ mod tests {
         }
     }
 
-    /// A synthetic adult living in Kota Mojokerto.
+    /// Returns the input of a synthetic adult living in Kota Mojokerto.
     fn resident() -> ApplicationInput {
         ApplicationInput {
             identity_type: "ktp".into(),

@@ -52,7 +52,7 @@ impl IdentityType {
     }
 }
 
-/// Why a NIK is not valid. Each variant is a separate message for the applicant.
+/// Reason a NIK is invalid. Each variant has its own message for the applicant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NikError {
     #[error("a NIK has exactly 16 digits")]
@@ -109,7 +109,7 @@ impl Nik {
         }
 
         let number = |range: std::ops::Range<usize>| -> u16 {
-            // The slice holds ASCII digits only, checked above.
+            // The slice contains ASCII digits only, checked above.
             input[range].parse().unwrap_or(0)
         };
         let encoded_day = number(6..8);
@@ -156,17 +156,17 @@ impl Nik {
         &self.digits
     }
 
-    /// The birth date encoded in digits 7–12.
+    /// Returns the birth date encoded in digits 7–12.
     pub fn birth_date(&self) -> Date {
         self.birth_date
     }
 
-    /// The sex encoded by the day offset of 40.
+    /// Returns the sex encoded by the day offset of 40.
     pub fn sex(&self) -> Sex {
         self.sex
     }
 
-    /// The district code (`35.76.01` form) where the NIK was first issued.
+    /// Returns the district code (`35.76.01` form) where the NIK was first issued.
     pub fn district_code(&self) -> String {
         format!(
             "{}.{}.{}",
@@ -177,7 +177,7 @@ impl Nik {
     }
 
     /// Compares the NIK's date part with the birth date typed, ignoring the century because
-    /// the NIK only holds two digits of the year.
+    /// the NIK contains only two digits of the year.
     pub fn matches_birth_date(&self, birth_date: Date) -> bool {
         self.birth_date.day() == birth_date.day()
             && self.birth_date.month() == birth_date.month()

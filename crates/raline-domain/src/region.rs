@@ -12,7 +12,7 @@ pub const KOTA_MOJOKERTO: &str = "35.76";
 /// Province code of Jawa Timur.
 pub const JAWA_TIMUR: &str = "35";
 
-/// Where an applicant lives, decided from the regency of the current address.
+/// Place of residence of an applicant, decided from the regency of the current address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Domicile {
@@ -59,7 +59,7 @@ fn to_regions(table: &'static [(&'static str, &'static str)]) -> impl Iterator<I
     table.iter().map(|&(code, name)| Region { code, name })
 }
 
-/// The 38 provinces, ordered by code.
+/// Lists the 38 provinces, ordered by code.
 pub fn provinces() -> impl Iterator<Item = Region> {
     to_regions(PROVINCES)
 }

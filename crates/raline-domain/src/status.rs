@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-/// Where an application stands. The API uses these English codes; pages show the Indonesian
+/// State of an application. The API uses these English codes, and pages show the Indonesian
 /// words (diajukan, perlu perbaikan, disetujui, ditolak) from the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,7 +59,7 @@ impl Decision {
         }
     }
 
-    /// The status an application moves to.
+    /// Returns the status an application moves to.
     pub fn resulting_status(self) -> ApplicationStatus {
         match self {
             Decision::Approve => ApplicationStatus::Approved,

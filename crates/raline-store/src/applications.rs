@@ -50,7 +50,7 @@ pub enum InsertOutcome {
     },
 }
 
-/// Which applications the staff queue lists.
+/// Filter and page of the staff queue.
 #[derive(Debug, Clone, Copy)]
 pub struct ApplicationFilter {
     pub status: ApplicationStatus,
@@ -319,8 +319,8 @@ impl Store {
         Ok(())
     }
 
-    /// The submission key of an application, from which the web layer derives the status
-    /// link again for e-mails.
+    /// Returns the submission key of an application, from which the web layer derives the
+    /// status link again for e-mails.
     pub async fn submission_key(&self, id: i64) -> StoreResult<Option<String>> {
         let key: Option<String> =
             sqlx::query_scalar("SELECT submission_key FROM applications WHERE id = $1")

@@ -12,7 +12,7 @@ use crate::{
     MemberRecord, Store, StoreError, StoreResult, format_date, from_unix_millis, unix_millis,
 };
 
-/// What approval needs besides the application: the WIB date of issue and the validity of
+/// Approval data besides the application: the WIB date of issue and the validity of
 /// the member type in days.
 #[derive(Debug, Clone, Copy)]
 pub struct Approval {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::{StoreError, StoreResult, random_token};
 
 /// Files named by 64 random hex digits in two-level folders (`ab/abcdef…`), so that a
-/// folder never holds more than a few thousand files and names reveal nothing.
+/// folder never contains more than a few thousand files and names reveal nothing.
 #[derive(Debug, Clone)]
 pub struct FileStore {
     root: PathBuf,

@@ -1,8 +1,8 @@
 //! Storage for RALINE: one `Store` over SQLite or PostgreSQL, and upload files on disk.
 //!
-//! Both databases run the same SQL text through sqlx's `Any` driver. To make that possible
-//! the schema keeps timestamps as Unix milliseconds (`BIGINT`) and calendar dates as ISO 8601
-//! text; each backend has its own migration folder with the same file names.
+//! Both databases run the same SQL text through sqlx's `Any` driver, so the schema keeps
+//! timestamps as Unix milliseconds (`BIGINT`) and calendar dates as ISO 8601 text. Each backend
+//! has its own migration folder with the same file names.
 
 mod applications;
 mod decisions;
@@ -64,7 +64,7 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Which database a `Store` talks to; a few statements differ between the two.
+/// Database behind a `Store`. A few statements differ between the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -142,7 +142,7 @@ impl Store {
         self.backend
     }
 
-    /// Checks that the database answers, for `/healthz`.
+    /// Checks that the database responds, for `/healthz`.
     pub async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -181,8 +181,8 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
-/// SHA-256 of a bearer secret. Tokens are stored hashed so that a database leak does not
-/// hand out working links; they are long and random, so no salt or slow hash is needed.
+/// Hashes a bearer secret with SHA-256. Tokens are stored hashed so that a database leak does
+/// not hand out working links. They are long and random, so no salt or slow hash is needed.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::{Store, StoreError, StoreResult, from_unix_millis, unix_millis};
 
-/// What a message tells the applicant. The worker renders the text when it sends.
+/// Kind of message to the applicant. The worker renders the text when it sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxKind {
     CardIssued,
@@ -134,7 +134,7 @@ pub(crate) async fn insert_outbox(
 
 impl Store {
     /// Claims the oldest due message for `lease`, or takes over one whose claim expired
-    /// (its worker died). Only one worker holds a message at a time.
+    /// (its worker died). Only one worker owns a message at a time.
     ///
     /// A message whose claim expired after it was handed to the provider may already have been
     /// delivered, so it is marked failed for staff instead of being sent a second time.

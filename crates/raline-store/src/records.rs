@@ -108,7 +108,7 @@ impl ApplicationRecord {
         })
     }
 
-    /// The address the applicant lives at now.
+    /// Returns the address the applicant lives at now.
     pub fn living_address(&self) -> &Address {
         self.current_address.as_ref().unwrap_or(&self.id_address)
     }

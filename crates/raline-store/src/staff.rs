@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use crate::{Store, StoreError, StoreResult, hash_token, random_token, unix_millis};
 
-/// What a staff member may do. Admins also manage staff; both verify applications.
+/// Role of a staff member. Admins also manage staff, and both roles verify applications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffRole {
     Admin,

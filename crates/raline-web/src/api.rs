@@ -103,7 +103,7 @@ pub async fn create_application(
 
     // A client-chosen key may be guessed, so it only matches a repeat of the same person's
     // data (identity number and e-mail); another body with the same key is a new application
-    // and never sees the first one's status token.
+    // and never gets the first one's status token.
     let submission_key = match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         Some(key) if !key.trim().is_empty() && key.len() <= 200 => {
             let input = &submission.input;

@@ -60,7 +60,7 @@ fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
     Sha256::digest(left) == Sha256::digest(right)
 }
 
-/// The token of an `Authorization: Bearer …` header.
+/// Returns the token of an `Authorization: Bearer …` header.
 pub fn bearer_token(parts: &Parts) -> Option<&str> {
     // The scheme name is case-insensitive (RFC 9110, section 11.1).
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -91,7 +91,7 @@ pub async fn verify_password(hash: String, password: String) -> bool {
         .unwrap_or(false)
 }
 
-/// The `Set-Cookie` value of a staff session.
+/// Builds the `Set-Cookie` value of a staff session.
 pub fn session_cookie(state: &AppState, token: &str, max_age_seconds: i64) -> String {
     let secure = if state.config().secure_cookies() {
         "; Secure"

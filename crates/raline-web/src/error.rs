@@ -64,7 +64,7 @@ impl WebError {
         }
     }
 
-    /// The message for the client. Internal details never appear here.
+    /// Returns the message for the client. Internal details never appear in it.
     pub fn message(&self, locale: Locale, reference: &str) -> String {
         match self {
             WebError::NotFound => t(locale, "http-not-found"),
@@ -91,7 +91,7 @@ impl WebError {
         }
     }
 
-    /// Logs server-side faults once, with the reference id the client sees.
+    /// Logs server-side faults once, with the reference id shown to the client.
     pub fn log(&self, reference: &str) {
         if self.status().is_server_error() {
             tracing::error!(reference, error = %self, "request failed");
@@ -101,7 +101,7 @@ impl WebError {
     }
 }
 
-/// A short random id that links a client-visible error to the log line.
+/// Creates a short random id that links a client-visible error to its log line.
 pub fn new_reference() -> String {
     let bytes: [u8; 4] = rand::random();
     hex::encode_upper(bytes)

@@ -193,7 +193,7 @@ pub async fn submit_application(
     }
 }
 
-/// The newest draft per slot that the current request does not replace.
+/// Returns the newest draft per slot that the current request does not replace.
 pub fn newest_drafts(
     drafts: &[raline_store::UploadRecord],
     new_slots: &BTreeSet<UploadSlot>,

@@ -200,8 +200,8 @@ impl AppState {
 }
 
 /// Largest request body of the upload routes. Files over the per-file limit are read and
-/// dropped chunk by chunk, so this bounds bandwidth, not memory; it is generous so that a few
-/// oversized phone photos still get field errors with the form kept instead of a bare 413.
+/// dropped chunk by chunk, so this bounds bandwidth, not memory. It is generous so that a few
+/// oversized phone photos still get field errors with the form kept, not a bare 413.
 fn upload_body_limit(config: &AppConfig) -> usize {
     config.upload_max_bytes * 4 + 64 * 1024 * 1024
 }

@@ -85,7 +85,8 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
 
 fn same_origin(state: &AppState, request: &Request) -> bool {
     let headers = request.headers();
-    // Browsers since 2020 send Sec-Fetch-Site on every request; it is the most direct answer.
+    // Current browsers send Sec-Fetch-Site on every request, and it states the origin
+    // relation directly.
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return matches!(site, "same-origin" | "none");
     }

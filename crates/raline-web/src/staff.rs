@@ -40,7 +40,9 @@ pub async fn login(
 ) -> Result<Response, PageError> {
     let username = form.username.trim();
     if state.login_throttle().is_locked(username) {
-        tracing::warn!("staff login refused: too many failed attempts");
+        tracing::warn!(
+            "staff login rejected: too many failed attempts, account locked for 15 minutes"
+        );
         let html = render(
             &state,
             locale,

@@ -222,7 +222,7 @@ async fn staff_login_locks_after_failures() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
-/// A synthetic resident whose NIK date part differs from the typed birth date.
+/// Validates a synthetic resident whose NIK date part differs from the typed birth date.
 fn application(email: &str) -> raline_domain::NewApplication {
     let input = raline_domain::ApplicationInput {
         identity_type: "ktp".into(),

@@ -1,21 +1,29 @@
 //! The registration form: raw input, validation rules and the validated application.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::choices::{self, find_choice};
 use crate::dates::age_on;
 use crate::finding::FindingCode;
-use crate::identity::{IdentityType, Nik, strip_separators};
+use crate::identity::{IdentityType, Nik, normalize_other_identity, strip_separators};
+use crate::names::name_key;
 use crate::phone::normalize_phone;
-use crate::region::{self, Domicile};
+use crate::region::{Domicile, Level, RegionCode, RegionDirectory};
 use crate::sex::Sex;
 
 /// Minimum password length, counted in characters.
 pub const MIN_PASSWORD_CHARS: usize = 6;
 
-/// Age from which an applicant counts as an adult for KIA and guardian rules.
+/// Age from which an applicant counts as an adult for KIA and guardian rules, and from which
+/// a SIM can be held.
 pub const ADULT_AGE: i32 = 17;
+
+/// Youngest age at which an unmarried person holds a KTP: the KTP-el is recorded at 16 and
+/// some regions hand it out before the 17th birthday. Married people hold one at any age.
+pub const EARLY_KTP_AGE: i32 = 16;
 
 /// Longest accepted text field, in characters; keeps rows and cards bounded.
 pub const MAX_TEXT_CHARS: usize = 200;
@@ -49,18 +57,23 @@ pub struct ApplicationInput {
     pub rw: String,
     pub village_code: String,
     pub village: String,
+    pub district_code: String,
     pub district: String,
     pub regency_code: String,
     pub regency: String,
+    pub province_code: String,
     pub province: String,
     pub current_address_same: String,
     pub current_address: String,
     pub current_rt: String,
     pub current_rw: String,
+    pub current_village_code: String,
     pub current_village: String,
+    pub current_district_code: String,
     pub current_district: String,
     pub current_regency_code: String,
     pub current_regency: String,
+    pub current_province_code: String,
     pub current_province: String,
     pub member_type: String,
     pub consent: String,
@@ -117,12 +130,14 @@ pub struct MemberType {
     pub validity_days: u32,
 }
 
-/// Library rules that validation depends on.
+/// Library rules and reference data that validation depends on.
 #[derive(Debug, Clone)]
 pub struct Policy {
     pub member_types: Vec<MemberType>,
     /// Whether people living outside Kota Mojokerto must upload a statement letter.
     pub statement_letter_outside: bool,
+    /// The region table: built in, or the full one once imported.
+    pub regions: Arc<RegionDirectory>,
 }
 
 impl Policy {
@@ -175,6 +190,8 @@ pub struct NewApplication {
     /// Lower-cased e-mail used to find duplicates.
     pub email_normalized: String,
     pub full_name: String,
+    /// The name without case, accents or punctuation, used to find duplicates.
+    pub name_key: String,
     pub mother_maiden_name: String,
     pub birth_place: String,
     pub birth_date: Date,
@@ -207,12 +224,21 @@ pub fn required_uploads(input: &ApplicationInput, policy: &Policy) -> Vec<Upload
     }
     let same_address =
         input.current_address_same.trim().is_empty() || parse_flag(&input.current_address_same);
-    let regency_code = if same_address {
-        &input.regency_code
+    let fields = if same_address {
+        AddressFields::on_identity_card(input)
     } else {
-        &input.current_regency_code
+        AddressFields::current(input)
     };
-    let domicile = Domicile::from_regency_code(Some(regency_code.trim()));
+    let regency_code = [
+        fields.village_code,
+        fields.district_code,
+        fields.regency_code,
+    ]
+    .iter()
+    .find_map(|(_, value)| RegionCode::parse(value.trim()))
+    .and_then(|code| code.ancestor(Level::Regency))
+    .map(|code| code.to_string());
+    let domicile = Domicile::from_regency_code(regency_code.as_deref());
     if domicile == Domicile::Outside && policy.statement_letter_outside {
         slots.push(UploadSlot::StatementLetter);
     }
@@ -491,13 +517,18 @@ fn validate(
         check.fail("consent", "consent_required");
     }
 
-    let id_address = read_address(&mut check, AddressFields::on_identity_card(input));
+    let regions = &policy.regions;
+    let id_address = read_address(&mut check, AddressFields::on_identity_card(input), regions);
     let current_address_same =
         input.current_address_same.trim().is_empty() || parse_flag(&input.current_address_same);
     let current_address = if current_address_same {
         None
     } else {
-        Some(read_address(&mut check, AddressFields::current(input)))
+        Some(read_address(
+            &mut check,
+            AddressFields::current(input),
+            regions,
+        ))
     };
     let domicile_regency = current_address
         .as_ref()
@@ -513,11 +544,17 @@ fn validate(
     let mut guardian = None;
 
     if uses_guardian {
-        guardian = read_guardian(&mut check, input, &identity_number, today, age);
+        guardian = read_guardian(&mut check, input, &identity_number, today, age, regions);
     } else if identity_number.is_empty() {
         check.fail("identity_number", "required");
     }
 
+    // Decide by the document held, not by age alone: a 16-year-old may hold a KTP, and a
+    // married person holds one at any age.
+    let ever_married = marital_status
+        .as_deref()
+        .is_some_and(|status| status != "belum_kawin");
+    let younger_than = |limit: i32| age.is_some_and(|age| age < limit);
     match identity_type {
         Some(IdentityType::Kia) if uses_guardian => {
             check.fail("identity_type", "guardian_needs_ktp")
@@ -528,13 +565,21 @@ fn validate(
         Some(kind) if uses_guardian && kind != IdentityType::Ktp => {
             check.fail("identity_type", "guardian_needs_ktp")
         }
+        Some(IdentityType::Ktp)
+            if !uses_guardian && younger_than(EARLY_KTP_AGE) && !ever_married =>
+        {
+            check.fail("identity_type", "ktp_underage")
+        }
+        Some(IdentityType::Sim) if younger_than(ADULT_AGE) => {
+            check.fail("identity_type", "sim_underage")
+        }
         _ => {}
     }
 
     let identity_number = match (identity_type, &guardian) {
         (_, Some(guardian)) => guardian.identity_number.clone(),
         (Some(kind), None) if kind.carries_nik() && !identity_number.is_empty() => {
-            match Nik::parse(&identity_number, today) {
+            match Nik::parse(&identity_number, today, regions) {
                 Ok(nik) => {
                     if let Some(birth_date) = birth_date
                         && !nik.matches_birth_date(birth_date)
@@ -552,18 +597,16 @@ fn validate(
                 }
             }
         }
-        (Some(_), None) => {
-            let plain = input.identity_number.trim();
-            if plain.chars().count() > 40
-                || !plain
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || " ./-".contains(c))
-            {
-                check.fail("identity_number", "identity_number_format");
+        (Some(kind), None) if !identity_number.is_empty() => {
+            match normalize_other_identity(kind, &input.identity_number) {
+                Ok(stored) => stored,
+                Err(code) => {
+                    check.fail("identity_number", code);
+                    identity_number
+                }
             }
-            plain.to_uppercase()
         }
-        (None, None) => identity_number,
+        (_, None) => identity_number,
     };
 
     if !check.errors.is_empty() {
@@ -585,6 +628,7 @@ fn validate(
         password: Password(password),
         email_normalized: email.to_lowercase(),
         email,
+        name_key: name_key(&full_name),
         full_name,
         mother_maiden_name,
         birth_place,
@@ -605,17 +649,22 @@ fn validate(
     })
 }
 
-/// The form field names of one address block.
+/// A form field name with its value.
+type Field<'a> = (&'static str, &'a str);
+
+/// The form fields of one address block.
 struct AddressFields<'a> {
-    street: (&'static str, &'a str),
-    rt: (&'static str, &'a str),
-    rw: (&'static str, &'a str),
-    village: (&'static str, &'a str),
-    village_code: &'a str,
-    district: (&'static str, &'a str),
-    regency: (&'static str, &'a str),
-    regency_code: (&'static str, &'a str),
-    province: (&'static str, &'a str),
+    street: Field<'a>,
+    rt: Field<'a>,
+    rw: Field<'a>,
+    village: Field<'a>,
+    village_code: Field<'a>,
+    district: Field<'a>,
+    district_code: Field<'a>,
+    regency: Field<'a>,
+    regency_code: Field<'a>,
+    province: Field<'a>,
+    province_code: Field<'a>,
 }
 
 impl<'a> AddressFields<'a> {
@@ -625,11 +674,13 @@ impl<'a> AddressFields<'a> {
             rt: ("rt", &input.rt),
             rw: ("rw", &input.rw),
             village: ("village", &input.village),
-            village_code: &input.village_code,
+            village_code: ("village_code", &input.village_code),
             district: ("district", &input.district),
+            district_code: ("district_code", &input.district_code),
             regency: ("regency", &input.regency),
             regency_code: ("regency_code", &input.regency_code),
             province: ("province", &input.province),
+            province_code: ("province_code", &input.province_code),
         }
     }
 
@@ -639,66 +690,113 @@ impl<'a> AddressFields<'a> {
             rt: ("current_rt", &input.current_rt),
             rw: ("current_rw", &input.current_rw),
             village: ("current_village", &input.current_village),
-            village_code: "",
+            village_code: ("current_village_code", &input.current_village_code),
             district: ("current_district", &input.current_district),
+            district_code: ("current_district_code", &input.current_district_code),
             regency: ("current_regency", &input.current_regency),
             regency_code: ("current_regency_code", &input.current_regency_code),
             province: ("current_province", &input.current_province),
+            province_code: ("current_province_code", &input.current_province_code),
         }
     }
 }
 
-/// Reads an address. A built-in regency code fills in the regency and province names, so the
-/// form may send only the code; other regencies need their name typed.
-fn read_address(check: &mut Checker, fields: AddressFields<'_>) -> Address {
+/// Reads an address.
+///
+/// Region codes, when sent, must be well formed and agree with each other (a village inside
+/// the district chosen). The most specific code fills in the names of its village, district,
+/// regency and province from the region table; levels the table does not know are typed.
+/// With the full imported table every code sent must exist, and the village must be chosen
+/// from the list; with the built-in table only Kota Mojokerto's villages are listed.
+fn read_address(
+    check: &mut Checker,
+    fields: AddressFields<'_>,
+    regions: &RegionDirectory,
+) -> Address {
     let street = check.text(fields.street.0, fields.street.1);
     let rt = check.neighbourhood_number(fields.rt.0, fields.rt.1);
     let rw = check.neighbourhood_number(fields.rw.0, fields.rw.1);
-    let village = check.text(fields.village.0, fields.village.1);
-    let district = check.text(fields.district.0, fields.district.1);
 
-    let code = fields.regency_code.1.trim();
-    let valid_code = region::is_regency_code(code) && region::province(&code[..2]).is_some();
-    let regency_code = valid_code.then(|| code.to_owned());
+    // Most specific first, so that a disagreement is reported on the more specific field.
+    let code_fields = [
+        (fields.village_code, Level::Village),
+        (fields.district_code, Level::District),
+        (fields.regency_code, Level::Regency),
+        (fields.province_code, Level::Province),
+    ];
+    let mut most_specific: Option<RegionCode> = None;
+    let errors_before = check.errors.len();
+    for ((field, value), level) in code_fields {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let Some(code) = RegionCode::parse(value).filter(|code| code.level == level) else {
+            check.fail(field, "region_code_format");
+            continue;
+        };
+        if regions.is_listed(code) == Some(false) {
+            check.fail(field, "region_unknown");
+            continue;
+        }
+        match most_specific {
+            Some(inner) if !inner.is_within(code) => {
+                let inner_field = code_fields
+                    .iter()
+                    .find(|(_, level)| *level == inner.level)
+                    .map_or(field, |((name, _), _)| name);
+                check.fail(inner_field, "region_mismatch");
+            }
+            Some(_) => {}
+            None => most_specific = Some(code),
+        }
+    }
 
-    let built_in = regency_code.as_deref().and_then(region::regency);
-    let (regency, province) = match built_in {
-        _ if !code.is_empty() && !valid_code => {
-            check.fail(fields.regency_code.0, "regency_code_format");
-            (String::new(), String::new())
-        }
-        Some(known) => (
-            known.name.to_owned(),
-            region::province(&known.code[..2])
-                .map(|province| province.name.to_owned())
-                .unwrap_or_default(),
-        ),
-        None => {
-            let regency = check.text(fields.regency.0, fields.regency.1);
-            let province = match regency_code
-                .as_deref()
-                .and_then(|c| region::province(&c[..2]))
-            {
-                Some(known) => known.name.to_owned(),
-                None => check.text(fields.province.0, fields.province.1),
-            };
-            (regency, province)
-        }
+    // A wrong code already has its message; asking for names as well would only add noise.
+    let code_failed = check.errors.len() > errors_before;
+    let known_name = |level: Level| {
+        most_specific
+            .and_then(|code| code.ancestor(level))
+            .and_then(|code| regions.name(code))
+            .map(str::to_owned)
     };
+    // With the full table the form offers one list per level, chosen from the top down, so
+    // a missing choice is reported once, at the first list still to choose from.
+    let mut choice_missing = false;
+    let mut name_at = |level: Level, typed: Field<'_>, code_field: &'static str| {
+        if let Some(name) = known_name(level) {
+            return name;
+        }
+        if code_failed || choice_missing {
+            return typed.1.trim().to_owned();
+        }
+        if regions.is_complete() && typed.1.trim().is_empty() {
+            check.fail(code_field, "required");
+            choice_missing = true;
+            return String::new();
+        }
+        check.text(typed.0, typed.1)
+    };
+    let province = name_at(Level::Province, fields.province, fields.province_code.0);
+    let regency = name_at(Level::Regency, fields.regency, fields.regency_code.0);
+    let district = name_at(Level::District, fields.district, fields.district_code.0);
+    let village = name_at(Level::Village, fields.village, fields.village_code.0);
 
-    let village_code = Some(fields.village_code.trim())
-        .filter(|code| !code.is_empty() && code.len() <= 20)
-        .map(str::to_owned);
+    let code_at = |level| {
+        most_specific
+            .and_then(|code| code.ancestor(level))
+            .map(|code| code.to_string())
+    };
 
     Address {
         street,
         rt,
         rw,
         village,
-        village_code,
+        village_code: code_at(Level::Village),
         district,
         regency,
-        regency_code,
+        regency_code: code_at(Level::Regency),
         province,
     }
 }
@@ -710,6 +808,7 @@ fn read_guardian(
     identity_number: &str,
     today: Date,
     age: Option<i32>,
+    regions: &RegionDirectory,
 ) -> Option<Guardian> {
     if age.is_some_and(|age| age >= ADULT_AGE) {
         check.fail("uses_guardian_identity", "guardian_adult");
@@ -738,9 +837,17 @@ fn read_guardian(
         check.fail("guardian_identity_number", "required");
         return None;
     }
-    if let Err(error) = Nik::parse(&nik, today) {
-        check.fail(nik_field, error.code());
-        return None;
+    match Nik::parse(&nik, today, regions) {
+        Err(error) => {
+            check.fail(nik_field, error.code());
+            return None;
+        }
+        // The holder of the KTP used in place of the child's own card is an adult.
+        Ok(parsed) if age_on(parsed.birth_date(), today) < ADULT_AGE => {
+            check.fail(nik_field, "guardian_nik_minor");
+            return None;
+        }
+        Ok(_) => {}
     }
     if !identity_number.is_empty() && identity_number != nik {
         check.fail("guardian_identity_number", "guardian_nik_differs");
@@ -769,6 +876,7 @@ mod tests {
                 validity_days: 365,
             }],
             statement_letter_outside: true,
+            regions: Arc::new(RegionDirectory::built_in()),
         }
     }
 
@@ -860,7 +968,15 @@ mod tests {
             (|i| i.rt = "12a".into(), ("rt", "rt_rw_format")),
             (
                 |i| i.regency_code = "3576".into(),
-                ("regency_code", "regency_code_format"),
+                ("regency_code", "region_code_format"),
+            ),
+            (
+                |i| i.regency_code = "35.30".into(),
+                ("regency_code", "region_unknown"),
+            ),
+            (
+                |i| i.village_code = "35.16.01.2001".into(),
+                ("village_code", "region_mismatch"),
             ),
             (
                 |i| i.education = "SMA".into(),
@@ -885,6 +1001,182 @@ mod tests {
             change(&mut input);
             assert_eq!(error_fields(&input), vec![expected]);
         }
+    }
+
+    #[test]
+    fn identity_document_by_age() {
+        // (identity type, birth date, marital status, expected errors); TODAY is 2026-12-01.
+        type Case = (
+            &'static str,
+            &'static str,
+            &'static str,
+            Vec<(&'static str, &'static str)>,
+        );
+        let cases: Vec<Case> = vec![
+            ("ktp", "2010-12-01", "belum_kawin", vec![]),
+            (
+                "ktp",
+                "2010-12-02",
+                "belum_kawin",
+                vec![("identity_type", "ktp_underage")],
+            ),
+            ("ktp", "2012-01-01", "kawin", vec![]),
+            ("ktp", "2014-06-30", "cerai_hidup", vec![]),
+            ("kia", "2009-12-02", "belum_kawin", vec![]),
+            (
+                "kia",
+                "2009-12-01",
+                "belum_kawin",
+                vec![("identity_type", "kia_adult")],
+            ),
+            ("sim", "2009-12-01", "belum_kawin", vec![]),
+            (
+                "sim",
+                "2009-12-02",
+                "belum_kawin",
+                vec![("identity_type", "sim_underage")],
+            ),
+            ("kartu_pelajar", "2012-01-01", "belum_kawin", vec![]),
+        ];
+        for (kind, birth_date, marital, expected) in cases {
+            let mut input = resident();
+            input.identity_type = kind.into();
+            input.birth_date = birth_date.into();
+            input.marital_status = marital.into();
+            input.identity_number = match kind {
+                "sim" => "1234-5678-9012".into(),
+                "kartu_pelajar" => "0091234567".into(),
+                _ => input.identity_number,
+            };
+            assert_eq!(
+                error_fields(&input),
+                expected,
+                "{kind} {birth_date} {marital}"
+            );
+        }
+    }
+
+    #[test]
+    fn identity_number_formats_by_type() {
+        let cases = [
+            ("sim", "12345", Some("sim_format")),
+            ("paspor", "C1234567", None),
+            ("paspor", "C12", Some("passport_format")),
+            ("kartu_pelajar", "123", Some("nisn_format")),
+            ("kitas", "2C11AB1234", None),
+            ("kitap", "??", Some("kitas_format")),
+            ("ktp", "3576044505900001", Some("nik_unknown_district")),
+        ];
+        for (kind, number, code) in cases {
+            let mut input = resident();
+            input.identity_type = kind.into();
+            input.identity_number = number.into();
+            let expected: Vec<_> = code
+                .map(|code| ("identity_number", code))
+                .into_iter()
+                .collect();
+            assert_eq!(error_fields(&input), expected, "{kind} {number}");
+        }
+    }
+
+    #[test]
+    fn guardian_must_be_adult() {
+        let mut input = resident();
+        input.birth_date = "2015-03-03".into();
+        input.uses_guardian_identity = "true".into();
+        input.identity_number = String::new();
+        input.guardian_name = "Kakak Contoh".into();
+        input.guardian_relationship = "wali".into();
+        input.guardian_identity_number = "3576014505100001".into();
+        assert_eq!(
+            error_fields(&input),
+            vec![("guardian_identity_number", "guardian_nik_minor")]
+        );
+    }
+
+    /// A table in the shape of the imported one, small enough to read.
+    fn full_policy() -> Policy {
+        let rows = [
+            ("35", "Jawa Timur"),
+            ("35.16", "Kabupaten Mojokerto"),
+            ("35.16.01", "Jatirejo"),
+            ("35.16.01.2001", "Jembul"),
+            ("35.76", "Kota Mojokerto"),
+            ("35.76.01", "Prajuritkulon"),
+            ("35.76.01.1004", "Kauman"),
+        ];
+        Policy {
+            regions: Arc::new(RegionDirectory::from_table(rows, []).unwrap()),
+            ..policy()
+        }
+    }
+
+    #[test]
+    fn addresses_with_the_full_table() {
+        let full = full_policy();
+        let validate = |input: &ApplicationInput| {
+            validate_application(input, &full, TODAY)
+                .map_err(|errors| errors.iter().map(|e| (e.field, e.code)).collect::<Vec<_>>())
+        };
+
+        let mut input = resident();
+        input.village = String::new();
+        input.district = String::new();
+        input.regency_code = String::new();
+        input.village_code = "35.76.01.1004".into();
+        let application = validate(&input).unwrap();
+        assert_eq!(application.id_address.village, "Kauman");
+        assert_eq!(application.id_address.district, "Prajuritkulon");
+        assert_eq!(application.id_address.regency, "Kota Mojokerto");
+        assert_eq!(application.id_address.province, "Jawa Timur");
+        assert_eq!(
+            application.id_address.regency_code.as_deref(),
+            Some("35.76")
+        );
+        assert_eq!(application.domicile, Domicile::KotaMojokerto);
+
+        type Case = (fn(&mut ApplicationInput), Vec<(&'static str, &'static str)>);
+        let cases: Vec<Case> = vec![
+            (
+                |i| i.village_code = String::new(),
+                vec![("province_code", "required")],
+            ),
+            (
+                |i| {
+                    i.village_code = String::new();
+                    i.district_code = "35.76.01".into();
+                },
+                vec![("village_code", "required")],
+            ),
+            (
+                |i| i.village_code = "35.76.01.1099".into(),
+                vec![("village_code", "region_unknown")],
+            ),
+            (
+                |i| i.district_code = "35.16.01".into(),
+                vec![("village_code", "region_mismatch")],
+            ),
+            (
+                |i| i.province_code = "3x".into(),
+                vec![("province_code", "region_code_format")],
+            ),
+        ];
+        for (change, expected) in cases {
+            let mut changed = input.clone();
+            change(&mut changed);
+            assert_eq!(validate(&changed).err().unwrap_or_default(), expected);
+        }
+
+        // Living in Kabupaten Mojokerto is living outside the city, whatever the NIK says.
+        let mut outside = input.clone();
+        outside.current_address_same = "false".into();
+        outside.current_address = "Dusun Jembul".into();
+        outside.current_rt = "001".into();
+        outside.current_rw = "001".into();
+        outside.current_village_code = "35.16.01.2001".into();
+        let application = validate(&outside).unwrap();
+        assert_eq!(application.domicile, Domicile::Outside);
+        assert!(required_uploads(&outside, &full).contains(&UploadSlot::StatementLetter));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod finding;
 pub mod identity;
 pub mod member_number;
+pub mod names;
 pub mod phone;
 pub mod region;
 mod region_table;
@@ -19,6 +20,7 @@ pub use application::{
 };
 pub use finding::FindingCode;
 pub use identity::{IdentityType, Nik};
-pub use region::Domicile;
+pub use names::name_key;
+pub use region::{Domicile, RegionDirectory};
 pub use sex::Sex;
 pub use status::{ApplicationStatus, Decision};

@@ -1,8 +1,9 @@
 //! Runs the synthetic applicants of the shared test data through validation.
 
 use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
 
-use raline_domain::{ApplicationInput, MemberType, Policy, validate_application};
+use raline_domain::{ApplicationInput, MemberType, Policy, RegionDirectory, validate_application};
 use serde_json::Value;
 use time::macros::date;
 
@@ -11,7 +12,7 @@ const TODAY: time::Date = date!(2026 - 12 - 01);
 
 fn shared_file(name: &str) -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata")
+        .join("../../../shared")
         .join(name);
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
@@ -22,7 +23,37 @@ fn shared_file(name: &str) -> Option<String> {
     }
 }
 
-fn policy() -> Policy {
+/// The full Kemendagri table of the shared data, with the historical district list.
+static FULL_TABLE: LazyLock<Option<Arc<RegionDirectory>>> = LazyLock::new(|| {
+    let current = shared_file("data/wilayah/wilayah.csv")?;
+    let historical = shared_file("data/wilayah/historical-districts.csv")?;
+    let read = |text: &str| -> Vec<Vec<String>> {
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let current = read(&current);
+    let historical = read(&historical);
+    let directory = RegionDirectory::from_table(
+        current.iter().map(|row| (row[0].as_str(), row[1].as_str())),
+        historical.iter().map(|row| row[0].as_str()),
+    )
+    .unwrap();
+    Some(Arc::new(directory))
+});
+
+/// Runs `check` with the built-in region table and, when the shared data is there, with the
+/// full table.
+fn with_each_table(check: impl Fn(&Policy)) {
+    check(&policy(Arc::new(RegionDirectory::built_in())));
+    match FULL_TABLE.as_ref() {
+        Some(full) => check(&policy(full.clone())),
+        None => eprintln!("skipped: the full region table is not available"),
+    }
+}
+
+fn policy(regions: Arc<RegionDirectory>) -> Policy {
     let kind = |code: &str, days| MemberType {
         code: code.into(),
         name: code.into(),
@@ -35,6 +66,7 @@ fn policy() -> Policy {
             kind("mahasiswa", 365),
         ],
         statement_letter_outside: true,
+        regions,
     }
 }
 
@@ -60,51 +92,55 @@ fn to_input(record: &Value) -> ApplicationInput {
 
 #[test]
 fn valid_applicants_accepted() {
-    let Some(text) = shared_file("applicants.jsonl") else {
+    let Some(text) = shared_file("testdata/applicants.jsonl") else {
         return;
     };
-    let mut count = 0;
-    for line in text.lines() {
-        let record: Value = serde_json::from_str(line).unwrap();
-        let case = record["case"].as_str().unwrap();
-        let application = validate_application(&to_input(&record), &policy(), TODAY)
-            .unwrap_or_else(|errors| panic!("{case}: {errors:?}"));
+    with_each_table(|policy| {
+        let mut count = 0;
+        for line in text.lines() {
+            let record: Value = serde_json::from_str(line).unwrap();
+            let case = record["case"].as_str().unwrap();
+            let application = validate_application(&to_input(&record), policy, TODAY)
+                .unwrap_or_else(|errors| panic!("{case}: {errors:?}"));
 
-        assert_eq!(
-            application.domicile.as_str(),
-            record["expect"]["domicile"],
-            "{case}"
-        );
-        let warnings: Vec<&str> = application.warnings.iter().map(|w| w.as_str()).collect();
-        let expected: Vec<&str> = record["expect"]["warnings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|w| w.as_str().unwrap())
-            .collect();
-        assert_eq!(warnings, expected, "{case}");
-        count += 1;
-    }
-    assert_eq!(count, 124);
+            assert_eq!(
+                application.domicile.as_str(),
+                record["expect"]["domicile"],
+                "{case}"
+            );
+            let warnings: Vec<&str> = application.warnings.iter().map(|w| w.as_str()).collect();
+            let expected: Vec<&str> = record["expect"]["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_str().unwrap())
+                .collect();
+            assert_eq!(warnings, expected, "{case}");
+            count += 1;
+        }
+        assert_eq!(count, 124);
+    });
 }
 
 #[test]
 fn invalid_applicants_name_field() {
-    let Some(text) = shared_file("invalid-applicants.jsonl") else {
+    let Some(text) = shared_file("testdata/invalid-applicants.jsonl") else {
         return;
     };
-    for line in text.lines() {
-        let record: Value = serde_json::from_str(line).unwrap();
-        let case = record["case"].as_str().unwrap();
-        let errors = validate_application(&to_input(&record), &policy(), TODAY)
-            .err()
-            .unwrap_or_else(|| panic!("{case} was accepted"));
-        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-        for expected in record["expect"]["errors"].as_array().unwrap() {
-            assert!(
-                fields.contains(&expected.as_str().unwrap()),
-                "{case}: {fields:?}"
-            );
+    with_each_table(|policy| {
+        for line in text.lines() {
+            let record: Value = serde_json::from_str(line).unwrap();
+            let case = record["case"].as_str().unwrap();
+            let errors = validate_application(&to_input(&record), policy, TODAY)
+                .err()
+                .unwrap_or_else(|| panic!("{case} was accepted"));
+            let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+            for expected in record["expect"]["errors"].as_array().unwrap() {
+                assert!(
+                    fields.contains(&expected.as_str().unwrap()),
+                    "{case}: {fields:?}"
+                );
+            }
         }
-    }
+    });
 }

@@ -2,7 +2,9 @@
 
 use image::DynamicImage;
 
-use crate::{FileKind, UploadError, UploadLimits, check_size, decode, pdf, raster, sniff};
+use crate::{
+    FileKind, SignatureReport, UploadError, UploadLimits, check_size, decode, pdf, raster, sniff,
+};
 
 /// Maximum longer side of a stored document image in px: the long side of A4 at 300 dpi.
 /// Larger scans are downscaled, which still keeps an identity card number readable.
@@ -24,6 +26,9 @@ pub struct Document {
     pub height: Option<u32>,
     /// Page count of a PDF, `None` for an image.
     pub pages: Option<u32>,
+    /// Digital signatures of a PDF, and e-Meterai serials found in them. `Some` for every PDF,
+    /// with no signatures when it is unsigned, and `None` for an image.
+    pub signatures: Option<SignatureReport>,
 }
 
 /// Validates an identity card scan or statement letter.
@@ -35,18 +40,20 @@ pub struct Document {
 ///
 /// A PDF is returned byte for byte after checks, because staff open it in a browser: it must
 /// parse, have at least one page, not be encrypted, and contain no JavaScript, launch action,
-/// XFA form, rich media or embedded file.
+/// XFA form, rich media or embedded file. Its digital signatures are listed but not verified,
+/// and a PDF with more than 64 signatures is rejected as too complex.
 pub fn process_document(bytes: &[u8], limits: &UploadLimits) -> Result<Document, UploadError> {
     check_size(bytes, limits)?;
     match sniff(bytes) {
         Some(FileKind::Pdf) => {
-            let pages = pdf::check(bytes)?;
+            let checked = pdf::check(bytes)?;
             Ok(Document {
                 bytes: bytes.to_vec(),
                 kind: FileKind::Pdf,
                 width: None,
                 height: None,
-                pages: Some(pages),
+                pages: Some(checked.pages),
+                signatures: Some(checked.signatures),
             })
         }
         Some(kind @ (FileKind::Jpeg | FileKind::Png | FileKind::Webp)) => {
@@ -86,5 +93,6 @@ fn encode_document_image(image: DynamicImage) -> Result<Document, UploadError> {
         width: Some(width),
         height: Some(height),
         pages: None,
+        signatures: None,
     })
 }

@@ -20,6 +20,7 @@ mod sniff;
 
 pub use document::{DOCUMENT_MAX_SIDE, Document, process_document};
 pub use error::UploadError;
+pub use pdf::{PdfSignature, SignatureReport};
 pub use photo::{CARD_PHOTO_HEIGHT, CARD_PHOTO_WIDTH, PHOTO_MAX_SIDE, Photo, process_photo};
 pub use sniff::{FileKind, sniff};
 

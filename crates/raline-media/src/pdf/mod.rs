@@ -2,6 +2,8 @@
 
 mod filters;
 mod scan;
+mod signature;
+mod text;
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -9,7 +11,16 @@ use lopdf::{Document, Object};
 
 use crate::UploadError;
 
-/// Checks an uploaded PDF and returns its page count.
+pub use signature::{PdfSignature, SignatureReport};
+
+/// Facts about a PDF that passed [`check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CheckedPdf {
+    pub(crate) pages: u32,
+    pub(crate) signatures: SignatureReport,
+}
+
+/// Checks an uploaded PDF and returns its page count and digital signatures.
 ///
 /// The syntax pre-scan runs first, because lopdf 0.38 can overflow the stack or allocate
 /// without limit on crafted input. lopdf then parses the file. A panic inside lopdf is caught
@@ -18,7 +29,7 @@ use crate::UploadError;
 ///
 /// NOTE: the pre-scan bounds stack depth and decompressed bytes only. lopdf is not hardened
 /// against hostile input, so a crafted file may still cost it more CPU time than a normal one.
-pub(crate) fn check(bytes: &[u8]) -> Result<u32, UploadError> {
+pub(crate) fn check(bytes: &[u8]) -> Result<CheckedPdf, UploadError> {
     if !bytes.starts_with(b"%PDF-") {
         return Err(UploadError::UnsupportedType);
     }
@@ -37,7 +48,12 @@ pub(crate) fn check(bytes: &[u8]) -> Result<u32, UploadError> {
     if pages == 0 {
         return Err(UploadError::pdf_invalid("the PDF has no pages"));
     }
-    Ok(u32::try_from(pages).unwrap_or(u32::MAX))
+
+    let signatures = signature::read_signatures(&document)?;
+    Ok(CheckedPdf {
+        pages: u32::try_from(pages).unwrap_or(u32::MAX),
+        signatures,
+    })
 }
 
 /// Rejects a name that marks active content, an embedded file or encryption.

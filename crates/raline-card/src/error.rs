@@ -1,14 +1,14 @@
 use thiserror::Error;
 
-/// Errors from preparing or rendering a member card.
+/// Errors from preparing or rendering a member card or a statement letter.
 ///
 /// Messages name the failing input but never repeat personal data such as the member's name.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum CardError {
     /// A required text field is empty or contains only whitespace.
-    #[error("required card field `{field}` is empty")]
+    #[error("required field `{field}` is empty")]
     MissingField {
-        /// Name of the field in `CardMember` or `CardLibrary`.
+        /// Name of the field in `CardMember`, `CardLibrary` or `StatementLetter`.
         field: &'static str,
     },
 
@@ -67,6 +67,23 @@ pub enum CardError {
         max_lines: usize,
         /// Smallest font size tried, in points.
         min_size_pt: f32,
+    },
+
+    /// The statement letter needs more pages than allowed.
+    #[error(
+        "statement letter needs more than {max_pages} A4 pages. Shorten the body text or the \
+         field values"
+    )]
+    LetterTooLong {
+        /// Maximum number of pages, [`crate::MAX_LETTER_PAGES`].
+        max_pages: usize,
+    },
+
+    /// A part of the statement letter that is never split over pages is taller than one page.
+    #[error("{part} of the statement letter is taller than one A4 page. Shorten its text")]
+    LetterPartTooTall {
+        /// The part, such as "signature block".
+        part: &'static str,
     },
 
     /// One of the fonts built into this crate could not be parsed. This is a build defect,

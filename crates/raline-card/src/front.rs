@@ -10,7 +10,7 @@ use crate::code39::{self, Code39};
 use crate::fonts::{FontSet, Weight};
 use crate::layout::{
     ACCENT, BLACK, BRAND, CARD_HEIGHT_PT, CARD_WIDTH_PT, FRAME, INK, MARGIN, MUTED, WHITE,
-    fill_rect, mm, rounded_rect, set_fill, stroke_rect,
+    draw_image_contain, fill_rect, mm, rounded_rect, set_fill, stroke_rect,
 };
 use crate::qr::{self, QrSymbol};
 use crate::text::{Align, FitBox, TextBlock, normalize_line, uppercase};
@@ -384,25 +384,6 @@ fn draw_header(
     content
         .title
         .draw(surface, fonts, text_left, title_top, width, Align::Left);
-}
-
-/// Draws `image` scaled to fit a `side` × `side` square, centred, keeping its aspect ratio.
-fn draw_image_contain(surface: &mut Surface<'_>, image: &Image, x: f32, y: f32, side: f32) {
-    let (width, height) = image.size();
-    if width == 0 || height == 0 {
-        return;
-    }
-    let scale = side / width.max(height) as f32;
-    let (w, h) = (width as f32 * scale, height as f32 * scale);
-    let Some(size) = Size::from_wh(w, h) else {
-        return;
-    };
-    surface.push_transform(&Transform::from_translate(
-        x + (side - w) / 2.0,
-        y + (side - h) / 2.0,
-    ));
-    surface.draw_image(image.clone(), size);
-    surface.pop();
 }
 
 /// Draws the photo cropped to fill its 3:4 frame, centred, so a photo of another shape is

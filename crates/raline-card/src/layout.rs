@@ -5,7 +5,8 @@
 //! [`mm`].
 
 use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Rect};
+use krilla::geom::{PathBuilder, Rect, Size, Transform};
+use krilla::image::Image;
 use krilla::num::NormalizedF32;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
@@ -103,6 +104,31 @@ pub(crate) fn stroke_rect(surface: &mut Surface<'_>, color: Rgb, rect: Rect, wid
         surface.draw_path(&path);
         surface.set_stroke(None);
     }
+}
+
+/// Draws `image` scaled to fit a `side` × `side` square, centred, keeping its aspect ratio.
+pub(crate) fn draw_image_contain(
+    surface: &mut Surface<'_>,
+    image: &Image,
+    x: f32,
+    y: f32,
+    side: f32,
+) {
+    let (width, height) = image.size();
+    if width == 0 || height == 0 {
+        return;
+    }
+    let scale = side / width.max(height) as f32;
+    let (w, h) = (width as f32 * scale, height as f32 * scale);
+    let Some(size) = Size::from_wh(w, h) else {
+        return;
+    };
+    surface.push_transform(&Transform::from_translate(
+        x + (side - w) / 2.0,
+        y + (side - h) / 2.0,
+    ));
+    surface.draw_image(image.clone(), size);
+    surface.pop();
 }
 
 #[cfg(test)]

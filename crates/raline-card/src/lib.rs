@@ -7,6 +7,10 @@
 //! vector rectangles. krilla embeds the fonts as subsets, and each character falls back from
 //! Noto Sans to DejaVu Sans to Droid Sans Fallback (CJK) until one has a glyph for it.
 //!
+//! The crate also renders the statement letter ("surat pernyataan") that applicants from
+//! outside the city sign over a revenue stamp: an A4 PDF with the library's letterhead, see
+//! [`LetterRenderer`].
+//!
 //! The crate does no I/O and formats no dates: the caller passes every text ready to print.
 //!
 //! ```no_run
@@ -42,6 +46,7 @@ mod fonts;
 mod front;
 mod images;
 mod layout;
+mod letter;
 mod qr;
 mod text;
 
@@ -55,6 +60,9 @@ use crate::front::{FrontContent, FrontTemplate};
 
 pub use crate::error::CardError;
 pub use crate::layout::{CARD_HEIGHT_PT, CARD_WIDTH_PT};
+pub use crate::letter::{
+    A4_HEIGHT_PT, A4_WIDTH_PT, LetterRenderer, MAX_LETTER_PAGES, StatementLetter,
+};
 
 /// Maximum member number length, in characters, whose Code 39 barcode fits on the card with
 /// a narrow module of at least 0.6 pt (2.5 pixels at 300 dpi).
@@ -63,12 +71,15 @@ pub const MAX_MEMBER_NUMBER_LENGTH: usize = front::max_member_number_length();
 /// The library that issues the card.
 #[derive(Clone, Debug, Default)]
 pub struct CardLibrary {
-    /// Printed in capitals in the header of both sides, in up to two lines.
+    /// Printed in capitals in the header of both sides and in the letterhead of the
+    /// statement letter, in up to two lines.
     pub name: String,
-    /// Printed on the back under the name, in up to two lines. Line breaks become spaces.
+    /// Printed on the back and in the letterhead under the name, in up to two lines. Line
+    /// breaks become spaces.
     pub address: String,
-    /// PNG or JPEG bytes, shown on a white plate in the front header. The logo is scaled
-    /// down to 256 px on the longer side and keeps its transparency.
+    /// PNG or JPEG bytes, shown on a white plate in the front header and at the left of the
+    /// statement letter's letterhead. The logo is scaled down to 256 px on the longer side
+    /// and keeps its transparency.
     pub logo: Option<Vec<u8>>,
     /// Printed on the back. Each line is a paragraph, and a paragraph that starts with a
     /// marker such as `1.`, `a)` or `-` gets a hanging indent.

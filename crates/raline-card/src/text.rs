@@ -515,6 +515,17 @@ pub(crate) struct FitBox {
     pub(crate) line_spacing: f32,
 }
 
+/// Weight, size and spacing of text that wraps at one fixed size, such as a letter's body.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TextStyle {
+    pub(crate) weight: Weight,
+    pub(crate) size_pt: f32,
+    /// Baseline-to-baseline distance as a multiple of the font size.
+    pub(crate) line_spacing: f32,
+    /// Extra space between paragraphs, in em.
+    pub(crate) paragraph_gap: f32,
+}
+
 impl FitBox {
     /// Height of `lines` lines plus `paragraph_gaps` em of extra space, in points.
     fn block_height(
@@ -532,7 +543,7 @@ impl FitBox {
     }
 
     /// Number of lines at `size_pt` that fit both `max_lines` and the height.
-    fn lines_that_fit(&self, fonts: &FontSet, size_pt: f32) -> usize {
+    pub(crate) fn lines_that_fit(&self, fonts: &FontSet, size_pt: f32) -> usize {
         let first = size_pt * (fonts.ascent() + fonts.descent());
         if first > self.height_pt + EPSILON {
             return 0;
@@ -654,23 +665,8 @@ impl TextBlock {
 
         let mut needed_at_min = 0;
         for size_pt in fit.sizes() {
-            let width = fit.width_pt / size_pt;
-            let mut lines = Vec::new();
-            for (index, (text, indent)) in shaped.iter().zip(&indents).enumerate() {
-                let wrapped = text.wrap(width, width - indent, true).unwrap_or_default();
-                for (number, range) in wrapped.into_iter().enumerate() {
-                    lines.push(Line {
-                        paragraph: index,
-                        range,
-                        indent: if number == 0 { 0.0 } else { *indent },
-                        space_before: if number == 0 && index > 0 {
-                            paragraph_gap
-                        } else {
-                            0.0
-                        },
-                    });
-                }
-            }
+            let lines =
+                wrap_paragraph_lines(&shaped, &indents, fit.width_pt / size_pt, paragraph_gap);
             let height = fit.block_height(fonts, size_pt, lines.len(), gaps);
             if lines.len() <= fit.max_lines && height <= fit.height_pt + EPSILON {
                 return Ok(TextBlock {
@@ -687,6 +683,38 @@ impl TextBlock {
         }
         let available = fit.lines_that_fit(fonts, fit.min_size_pt);
         Err((needed_at_min, available))
+    }
+
+    /// Wraps paragraphs at the fixed size of `style` into lines of at most `width_pt`, with
+    /// no limit on the number of lines, for text that flows over pages. A word wider than the
+    /// line is cut at a cluster boundary. List markers get a hanging indent as in
+    /// [`TextBlock::fit_paragraphs`].
+    pub(crate) fn wrap(
+        fonts: &FontSet,
+        paragraphs: &[String],
+        style: &TextStyle,
+        width_pt: f32,
+    ) -> TextBlock {
+        let shaped: Vec<ShapedText> = paragraphs
+            .iter()
+            .map(|text| ShapedText::shape(fonts, text, style.weight))
+            .collect();
+        let indents: Vec<f32> = shaped.iter().map(hanging_indent).collect();
+        let lines = wrap_paragraph_lines(
+            &shaped,
+            &indents,
+            width_pt / style.size_pt,
+            style.paragraph_gap,
+        );
+        TextBlock {
+            paragraphs: shaped,
+            lines,
+            size_pt: style.size_pt,
+            line_spacing: style.line_spacing,
+            ascent: fonts.ascent(),
+            descent: fonts.descent(),
+            truncated: false,
+        }
     }
 
     #[cfg(test)]
@@ -738,6 +766,21 @@ impl TextBlock {
         self.size_pt * self.ascent
     }
 
+    /// Height of one line box, from the ascent to the descent, in points.
+    pub(crate) fn line_box_height_pt(&self) -> f32 {
+        self.size_pt * (self.ascent + self.descent)
+    }
+
+    /// Distance from each line's baseline to the next line's baseline, including the gap
+    /// before a new paragraph, in points. There is one entry per line after the first.
+    pub(crate) fn baseline_steps_pt(&self) -> Vec<f32> {
+        self.lines
+            .iter()
+            .skip(1)
+            .map(|line| self.size_pt * (self.line_spacing + line.space_before))
+            .collect()
+    }
+
     /// Draws the block with its top-left corner at (`x`, `top`), aligning each line inside
     /// `width_pt`.
     pub(crate) fn draw(
@@ -749,9 +792,31 @@ impl TextBlock {
         width_pt: f32,
         align: Align,
     ) {
+        self.draw_lines(surface, fonts, 0..self.lines.len(), x, top, width_pt, align);
+    }
+
+    /// Draws the lines in `lines` with the top of the first one at `top`, as [`Self::draw`]
+    /// does for the whole block. The paragraph gap above the first drawn line is left out,
+    /// because that line starts a page or a box. Indices past the last line are ignored.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn draw_lines(
+        &self,
+        surface: &mut Surface<'_>,
+        fonts: &FontSet,
+        lines: Range<usize>,
+        x: f32,
+        top: f32,
+        width_pt: f32,
+        align: Align,
+    ) {
+        let end = lines.end.min(self.lines.len());
+        let start = lines.start.min(end);
+        let widths = self.line_widths_pt();
         let mut baseline = top + self.first_baseline_pt();
-        for (index, (line, line_width)) in self.lines.iter().zip(self.line_widths_pt()).enumerate()
-        {
+        let visible = self.lines[start..end]
+            .iter()
+            .zip(widths[start..end].iter().copied());
+        for (index, (line, line_width)) in visible.enumerate() {
             if index > 0 {
                 baseline += self.size_pt * (self.line_spacing + line.space_before);
             }
@@ -770,6 +835,34 @@ impl TextBlock {
             );
         }
     }
+}
+
+/// Wraps shaped paragraphs into lines of at most `width` em, cutting words that do not fit.
+/// Continuation lines of a paragraph are indented by its entry in `indents`, and the first
+/// line of every paragraph after the first gets `paragraph_gap` em of space above it.
+fn wrap_paragraph_lines(
+    shaped: &[ShapedText],
+    indents: &[f32],
+    width: f32,
+    paragraph_gap: f32,
+) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for (index, (text, indent)) in shaped.iter().zip(indents).enumerate() {
+        let wrapped = text.wrap(width, width - indent, true).unwrap_or_default();
+        for (number, range) in wrapped.into_iter().enumerate() {
+            lines.push(Line {
+                paragraph: index,
+                range,
+                indent: if number == 0 { 0.0 } else { *indent },
+                space_before: if number == 0 && index > 0 {
+                    paragraph_gap
+                } else {
+                    0.0
+                },
+            });
+        }
+    }
+    lines
 }
 
 /// Width of a leading list marker and the space after it, in em, or 0 without a marker.

@@ -20,6 +20,10 @@ pub struct NewUpload {
     pub byte_size: i64,
     pub width: Option<i64>,
     pub height: Option<i64>,
+    /// Digital signatures in a PDF, `None` for images.
+    pub signature_count: Option<i64>,
+    /// e-Meterai serial numbers found in the PDF's signatures.
+    pub emeterai_serials: Vec<String>,
 }
 
 /// Everything stored with a new application besides the validated form.
@@ -62,7 +66,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-/// Binds the status `submitted` and the 22 application fields shared by the insert and the
+/// Binds the status `submitted` and the 23 application fields shared by the insert and the
 /// correction update, in the order both statements list them.
 fn bind_application_fields<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
@@ -92,6 +96,7 @@ fn bind_application_fields<'q>(
         .bind(app.domicile.as_str())
         .bind(&app.member_type)
         .bind(json(&app.warnings))
+        .bind(&app.name_key)
 }
 
 /// Increments a named counter inside a transaction and returns the new value.
@@ -126,24 +131,49 @@ async fn insert_uploads(
         .bind(upload.slot.as_str())
         .execute(&mut **transaction)
         .await?;
+        insert_upload_row(transaction, Some(application_id), None, upload, now).await?;
+    }
+    Ok(())
+}
+
+/// Inserts one upload row, of an application or of a draft, with its e-Meterai serials.
+async fn insert_upload_row(
+    transaction: &mut Transaction<'static, Any>,
+    application_id: Option<i64>,
+    draft_key: Option<&str>,
+    upload: &NewUpload,
+    now: i64,
+) -> StoreResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO uploads (application_id, draft_key, slot, storage_name, card_storage_name, \
+         content_type, byte_size, width, height, signature_count, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(application_id)
+    .bind(draft_key)
+    .bind(upload.slot.as_str())
+    .bind(&upload.storage_name)
+    .bind(&upload.card_storage_name)
+    .bind(&upload.content_type)
+    .bind(upload.byte_size)
+    .bind(upload.width)
+    .bind(upload.height)
+    .bind(upload.signature_count)
+    .bind(now)
+    .fetch_one(&mut **transaction)
+    .await?;
+
+    for serial in &upload.emeterai_serials {
         sqlx::query(
-            "INSERT INTO uploads (application_id, slot, storage_name, card_storage_name, \
-             content_type, byte_size, width, height, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO upload_serials (upload_id, serial) VALUES ($1, $2) \
+             ON CONFLICT (upload_id, serial) DO NOTHING",
         )
-        .bind(application_id)
-        .bind(upload.slot.as_str())
-        .bind(&upload.storage_name)
-        .bind(&upload.card_storage_name)
-        .bind(&upload.content_type)
-        .bind(upload.byte_size)
-        .bind(upload.width)
-        .bind(upload.height)
-        .bind(now)
+        .bind(id)
+        .bind(serial)
         .execute(&mut **transaction)
         .await?;
     }
-    Ok(())
+    Ok(id)
 }
 
 /// Moves draft uploads of the same form onto the application.
@@ -228,10 +258,10 @@ impl Store {
              password_hash, status, identity_type, identity_number, guardian_name, \
              guardian_relationship, email, email_normalized, full_name, mother_maiden_name, \
              birth_place, birth_date, sex, religion, marital_status, occupation, education, phone, \
-             phone_e164, id_address, current_address, domicile, member_type, warnings, locale, \
-             consent_at, created_at, submitted_at, updated_at) \
+             phone_e164, id_address, current_address, domicile, member_type, warnings, name_key, \
+             locale, consent_at, created_at, submitted_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $29, $29, $29) \
+             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, $30, $30) \
              RETURNING id",
         )
         .bind(&registration_number)
@@ -296,9 +326,9 @@ impl Store {
              full_name = $8, mother_maiden_name = $9, birth_place = $10, birth_date = $11, \
              sex = $12, religion = $13, marital_status = $14, occupation = $15, education = $16, \
              phone = $17, phone_e164 = $18, id_address = $19, current_address = $20, \
-             domicile = $21, member_type = $22, warnings = $23, submitted_at = $24, \
-             updated_at = $24 \
-             WHERE id = $25 AND status = $26",
+             domicile = $21, member_type = $22, warnings = $23, name_key = $24, \
+             submitted_at = $25, updated_at = $25 \
+             WHERE id = $26 AND status = $27",
         );
         let updated = bind_application_fields(query, app)
             .bind(now_millis)
@@ -429,22 +459,16 @@ impl Store {
         upload: &NewUpload,
         now: OffsetDateTime,
     ) -> StoreResult<i64> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO uploads (draft_key, slot, storage_name, card_storage_name, content_type, \
-             byte_size, width, height, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        let mut transaction = self.begin_write().await?;
+        let id = insert_upload_row(
+            &mut transaction,
+            None,
+            Some(draft_key),
+            upload,
+            unix_millis(now),
         )
-        .bind(draft_key)
-        .bind(upload.slot.as_str())
-        .bind(&upload.storage_name)
-        .bind(&upload.card_storage_name)
-        .bind(&upload.content_type)
-        .bind(upload.byte_size)
-        .bind(upload.width)
-        .bind(upload.height)
-        .bind(unix_millis(now))
-        .fetch_one(&self.pool)
         .await?;
+        transaction.commit().await?;
         Ok(id)
     }
 
@@ -480,26 +504,33 @@ impl Store {
         Ok(names)
     }
 
-    /// Other applications and members with the same identity number or e-mail address.
+    /// Other applications (not rejected) and members that share something with this one:
+    /// the identity number, e-mail address, phone number, name and birth date, or an
+    /// e-Meterai serial of the statement letter.
     ///
     /// Several children may register with the same parent's KTP, so an identity number match
-    /// is only reported when neither side uses a guardian's identity.
+    /// is only reported when neither side uses a guardian's identity. A member found by the
+    /// applicant's own identity number is reported as `ExistingMember`.
     pub async fn find_duplicates(
         &self,
         application: &ApplicationRecord,
     ) -> StoreResult<Vec<DuplicateRecord>> {
         let rows = sqlx::query(
             "SELECT a.id, a.registration_number, a.guardian_name, a.identity_number, \
-             a.email_normalized, m.member_number \
+             a.email_normalized, a.phone_e164, a.name_key, a.birth_date, m.member_number \
              FROM applications a LEFT JOIN members m ON m.application_id = a.id \
-             WHERE a.id <> $1 AND a.status <> $2 \
-             AND (a.identity_number = $3 OR a.email_normalized = $4) \
-             ORDER BY a.id LIMIT 20",
+             WHERE a.id <> $1 AND (a.status <> $2 OR m.id IS NOT NULL) \
+             AND (a.identity_number = $3 OR a.email_normalized = $4 OR a.phone_e164 = $5 \
+             OR (a.name_key = $6 AND a.birth_date = $7)) \
+             ORDER BY a.id LIMIT 50",
         )
         .bind(application.id)
         .bind(ApplicationStatus::Rejected.as_str())
         .bind(&application.identity_number)
         .bind(&application.email_normalized)
+        .bind(&application.phone_e164)
+        .bind(&application.name_key)
+        .bind(format_date(application.birth_date))
         .fetch_all(&self.pool)
         .await?;
 
@@ -510,6 +541,9 @@ impl Store {
             let guardian_name: Option<String> = row.try_get("guardian_name")?;
             let identity_number: String = row.try_get("identity_number")?;
             let email: String = row.try_get("email_normalized")?;
+            let phone: String = row.try_get("phone_e164")?;
+            let name_key: String = row.try_get("name_key")?;
+            let birth_date: String = row.try_get("birth_date")?;
             let member_number: Option<String> = row.try_get("member_number")?;
 
             let mut push = |finding| {
@@ -533,7 +567,82 @@ impl Store {
             if email == application.email_normalized {
                 push(FindingCode::DuplicateEmail);
             }
+            if phone == application.phone_e164 {
+                push(FindingCode::DuplicatePhone);
+            }
+            let same_name = !name_key.is_empty() && name_key == application.name_key;
+            if same_name && birth_date == format_date(application.birth_date) {
+                push(FindingCode::DuplicateNameBirthDate);
+            }
+        }
+
+        let reused = sqlx::query(
+            "SELECT DISTINCT a.id, a.registration_number, m.member_number \
+             FROM upload_serials s JOIN uploads u ON u.id = s.upload_id \
+             JOIN applications a ON a.id = u.application_id \
+             LEFT JOIN members m ON m.application_id = a.id \
+             WHERE a.id <> $1 AND s.serial IN (SELECT s2.serial FROM upload_serials s2 \
+             JOIN uploads u2 ON u2.id = s2.upload_id \
+             WHERE u2.application_id = $1 AND u2.superseded_at IS NULL) \
+             ORDER BY a.id LIMIT 20",
+        )
+        .bind(application.id)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in reused {
+            findings.push(DuplicateRecord {
+                finding: FindingCode::EmeteraiSerialReused,
+                application_id: row.try_get("id")?,
+                registration_number: row.try_get("registration_number")?,
+                member_number: row.try_get("member_number")?,
+            });
         }
         Ok(findings)
+    }
+
+    /// The member number of a member registered with this identity number as their own, not
+    /// as a parent's, if there is one. Used to send existing members to renewal.
+    pub async fn member_number_for_identity(
+        &self,
+        identity_number: &str,
+    ) -> StoreResult<Option<String>> {
+        let number = sqlx::query_scalar(
+            "SELECT member_number FROM members \
+             WHERE identity_number = $1 AND uses_guardian_identity = 0",
+        )
+        .bind(identity_number)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(number)
+    }
+
+    /// Computes the name key of rows stored before the column existed. The key needs Unicode
+    /// folding, which SQL cannot do the same way on both databases.
+    pub(crate) async fn fill_name_keys(&self) -> StoreResult<()> {
+        let rows = sqlx::query("SELECT id, full_name FROM applications WHERE name_key = ''")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            let full_name: String = row.try_get("full_name")?;
+            sqlx::query("UPDATE applications SET name_key = $1 WHERE id = $2")
+                .bind(raline_domain::name_key(&full_name))
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// e-Meterai serials of an application's current uploads, in upload order.
+    pub async fn emeterai_serials(&self, application_id: i64) -> StoreResult<Vec<String>> {
+        let serials = sqlx::query_scalar(
+            "SELECT s.serial FROM upload_serials s JOIN uploads u ON u.id = s.upload_id \
+             WHERE u.application_id = $1 AND u.superseded_at IS NULL ORDER BY u.id, s.serial",
+        )
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(serials)
     }
 }

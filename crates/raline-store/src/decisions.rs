@@ -87,10 +87,14 @@ impl Store {
             let valid_until =
                 raline_domain::dates::add_days(approval.registered_on, approval.validity_days);
 
+            // The unique index on members' own identity numbers decides between concurrent
+            // approvals of two applications of one person.
             let row = sqlx::query(&format!(
                 "INSERT INTO members (member_number, application_id, identity_number, \
-                 email_normalized, full_name, member_type, registered_on, valid_until, created_at) \
-                 SELECT $1, id, identity_number, email_normalized, full_name, member_type, $2, $3, $4 \
+                 email_normalized, full_name, member_type, registered_on, valid_until, \
+                 uses_guardian_identity, created_at) \
+                 SELECT $1, id, identity_number, email_normalized, full_name, member_type, $2, $3, \
+                 CASE WHEN guardian_name IS NULL THEN 0 ELSE 1 END, $4 \
                  FROM applications WHERE id = $5 \
                  RETURNING {MEMBER_COLUMNS}"
             ))
@@ -100,7 +104,11 @@ impl Store {
             .bind(now_millis)
             .bind(application_id)
             .fetch_one(&mut *transaction)
-            .await?;
+            .await
+            .map_err(|error| match StoreError::from(error) {
+                error if error.is_unique_violation() => StoreError::IdentityAlreadyMember,
+                error => error,
+            })?;
             member = Some(MemberRecord::from_row(&row)?);
         }
 

@@ -9,6 +9,7 @@ mod decisions;
 mod files;
 mod outbox;
 mod records;
+mod regions;
 mod staff;
 
 use std::str::FromStr;
@@ -26,6 +27,7 @@ pub use outbox::{INTERRUPTED_ERROR, OutboxKind, OutboxMessage, OutboxState};
 pub use records::{
     ApplicationRecord, DecisionRecord, DuplicateRecord, MemberRecord, QueueEntry, UploadRecord,
 };
+pub use regions::{RegionImport, RegionRow};
 pub use staff::{StaffRecord, StaffRole, StaffSession};
 
 /// Errors of the storage layer. The web layer maps them to HTTP statuses in one place.
@@ -45,6 +47,10 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("all 99,999 member numbers of {0} are used")]
     MemberNumbersExhausted(String),
+    #[error("a member with this identity number already exists")]
+    IdentityAlreadyMember,
+    #[error("the region table is invalid: {0}")]
+    InvalidRegionTable(String),
 }
 
 impl StoreError {
@@ -135,7 +141,9 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
 
-        Ok(Store { pool, backend })
+        let store = Store { pool, backend };
+        store.fill_name_keys().await?;
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {

@@ -32,6 +32,8 @@ pub struct ApplicationRecord {
     pub education: String,
     pub phone: String,
     pub phone_e164: String,
+    /// The name without case, accents or punctuation, for finding duplicates.
+    pub name_key: String,
     pub id_address: Address,
     pub current_address: Option<Address>,
     pub domicile: Domicile,
@@ -48,7 +50,7 @@ pub struct ApplicationRecord {
 pub(crate) const APPLICATION_COLUMNS: &str = "id, registration_number, status, identity_type, \
     identity_number, guardian_name, guardian_relationship, email, email_normalized, full_name, \
     mother_maiden_name, birth_place, birth_date, sex, religion, marital_status, occupation, \
-    education, phone, phone_e164, id_address, current_address, domicile, member_type, warnings, \
+    education, phone, phone_e164, name_key, id_address, current_address, domicile, member_type, warnings, \
     locale, decision_reason, created_at, submitted_at, updated_at";
 
 fn invalid(what: &str, value: &str) -> StoreError {
@@ -92,6 +94,7 @@ impl ApplicationRecord {
             education: row.try_get("education")?,
             phone: row.try_get("phone")?,
             phone_e164: row.try_get("phone_e164")?,
+            name_key: row.try_get("name_key")?,
             id_address: parse_json("address", &id_address)?,
             current_address: current_address
                 .as_deref()
@@ -163,11 +166,13 @@ pub struct UploadRecord {
     pub byte_size: i64,
     pub width: Option<i64>,
     pub height: Option<i64>,
+    /// Digital signatures found in a PDF, `None` for images and older rows.
+    pub signature_count: Option<i64>,
     pub created_at: OffsetDateTime,
 }
 
 pub(crate) const UPLOAD_COLUMNS: &str = "id, application_id, slot, storage_name, \
-    card_storage_name, content_type, byte_size, width, height, created_at";
+    card_storage_name, content_type, byte_size, width, height, signature_count, created_at";
 
 impl UploadRecord {
     pub(crate) fn from_row(row: &AnyRow) -> StoreResult<Self> {
@@ -182,6 +187,7 @@ impl UploadRecord {
             byte_size: row.try_get("byte_size")?,
             width: row.try_get("width")?,
             height: row.try_get("height")?,
+            signature_count: row.try_get("signature_count")?,
             created_at: from_unix_millis(row.try_get("created_at")?)?,
         })
     }

@@ -18,7 +18,11 @@ use time::macros::{date, datetime};
 const NOW: OffsetDateTime = datetime!(2026-12-04 03:00 UTC);
 
 fn application(nik: &str, email: &str) -> NewApplication {
-    let input = ApplicationInput {
+    application_with(nik, email, |_| {})
+}
+
+fn application_with(nik: &str, email: &str, change: fn(&mut ApplicationInput)) -> NewApplication {
+    let mut input = ApplicationInput {
         identity_type: "ktp".into(),
         identity_number: nik.into(),
         password: "rahasia1".into(),
@@ -41,6 +45,7 @@ fn application(nik: &str, email: &str) -> NewApplication {
         consent: "true".into(),
         ..ApplicationInput::default()
     };
+    change(&mut input);
     let policy = Policy {
         member_types: vec![MemberType {
             code: "umum".into(),
@@ -48,12 +53,23 @@ fn application(nik: &str, email: &str) -> NewApplication {
             validity_days: 365,
         }],
         statement_letter_outside: true,
+        regions: std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
     };
     validate_application(&input, &policy, date!(2026 - 12 - 04)).unwrap()
 }
 
 async fn submit(store: &Store, app: &NewApplication, key: &str) -> InsertOutcome {
-    let uploads = [NewUpload {
+    submit_with_serials(store, app, key, &[]).await
+}
+
+/// Submits with a photo and, when `serials` is not empty, a signed statement letter.
+async fn submit_with_serials(
+    store: &Store,
+    app: &NewApplication,
+    key: &str,
+    serials: &[&str],
+) -> InsertOutcome {
+    let mut uploads = vec![NewUpload {
         slot: UploadSlot::Photo,
         storage_name: raline_store::random_token(),
         card_storage_name: None,
@@ -61,7 +77,22 @@ async fn submit(store: &Store, app: &NewApplication, key: &str) -> InsertOutcome
         byte_size: 10,
         width: Some(900),
         height: Some(1200),
+        signature_count: None,
+        emeterai_serials: Vec::new(),
     }];
+    if !serials.is_empty() {
+        uploads.push(NewUpload {
+            slot: UploadSlot::StatementLetter,
+            storage_name: raline_store::random_token(),
+            card_storage_name: None,
+            content_type: "application/pdf".into(),
+            byte_size: 10,
+            width: None,
+            height: None,
+            signature_count: Some(1),
+            emeterai_serials: serials.iter().map(|s| s.to_string()).collect(),
+        });
+    }
     store
         .insert_application(
             NewApplicationRecord {
@@ -131,7 +162,15 @@ async fn contract(store: Store) {
         .iter()
         .map(|d| d.finding.as_str())
         .collect();
-    assert_eq!(findings, ["duplicate_identity_number", "duplicate_email"]);
+    assert_eq!(
+        findings,
+        [
+            "duplicate_identity_number",
+            "duplicate_email",
+            "duplicate_phone",
+            "duplicate_name_birth_date"
+        ]
+    );
 
     // The queue lists open applications oldest first.
     let queue = store
@@ -240,7 +279,10 @@ async fn contract(store: Store) {
     // Concurrent approvals get distinct member numbers.
     let mut ids = Vec::new();
     for n in 0..8 {
-        let app = application("3576014505900001", &format!("warga{n}@example.id"));
+        let app = application(
+            &format!("35760145059000{:02}", n + 10),
+            &format!("warga{n}@example.id"),
+        );
         ids.push(created_id(
             &submit(&store, &app, &format!("race-{n}")).await,
         ));
@@ -268,6 +310,77 @@ async fn contract(store: Store) {
     numbers.dedup();
     assert_eq!(numbers.len(), 8);
     assert_eq!(numbers.last().map(String::as_str), Some("26120400009"));
+
+    // Concurrent approvals of one person's applications issue one member.
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let app = application("3576014505900099", &format!("kembar{n}@example.id"));
+        ids.push(created_id(
+            &submit(&store, &app, &format!("twin-{n}")).await,
+        ));
+    }
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|&id| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .decide(id, staff_id, Decision::Approve, None, Some(APPROVAL), NOW)
+                    .await
+            })
+        })
+        .collect();
+    let mut issued = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(outcome) => issued += usize::from(outcome.member.is_some()),
+            Err(StoreError::IdentityAlreadyMember) => {}
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+    assert_eq!(issued, 1);
+    assert_eq!(
+        store
+            .member_number_for_identity("3576014505900099")
+            .await
+            .unwrap()
+            .as_deref()
+            .map(str::len),
+        Some(11)
+    );
+    let waiting = store
+        .count_applications(ApplicationStatus::Submitted)
+        .await
+        .unwrap();
+    assert_eq!(
+        waiting, 5,
+        "refused approvals leave the application waiting"
+    );
+
+    // The region table is replaced whole, and a bad table leaves the old one.
+    assert!(store.load_regions().await.unwrap().is_none());
+    let row = |code: &str, name: &str, last_listed: Option<i64>| raline_store::RegionRow {
+        code: code.into(),
+        name: name.into(),
+        last_listed,
+    };
+    let table = [
+        row("35", "Jawa Timur", None),
+        row("35.76", "Kota Mojokerto", None),
+        row("35.76.01", "Prajuritkulon", None),
+        row("35.76.01.1004", "Kauman", None),
+        row("91", "Papua", None),
+        row("91.01.01", "Merauke", Some(2022)),
+    ];
+    let imported = store.import_regions(&table).await.unwrap();
+    assert_eq!(imported.counts, [2, 1, 1, 1]);
+    assert_eq!(imported.historical_districts, 1);
+    let orphan = [row("35.99.01", "Tanpa Induk", None)];
+    assert!(store.import_regions(&orphan).await.is_err());
+    let loaded = store.load_regions().await.unwrap().unwrap();
+    assert!(loaded.is_complete());
+    assert_eq!(loaded.counts(), [2, 1, 1, 1]);
+    assert_eq!(loaded.check_nik_prefix("910101"), Ok(()));
 
     // A message whose worker died after handing it to the mail server is not sent again.
     let later = NOW + time::Duration::hours(1);
@@ -298,6 +411,54 @@ async fn contract(store: Store) {
     assert_eq!(
         interrupted.last_error.as_deref(),
         Some(raline_store::INTERRUPTED_ERROR)
+    );
+
+    // Names match without case and accents; nothing else is shared here.
+    let namesake = application_with("3576014505900002", "lain@example.id", |input| {
+        input.full_name = "SITI  CONTÖH".into();
+        input.phone = "0813-1111-2222".into();
+    });
+    let namesake_id = created_id(&submit(&store, &namesake, "key-namesake").await);
+    let namesake_record = store.application(namesake_id).await.unwrap().unwrap();
+    assert_eq!(namesake_record.name_key, "siti contoh");
+    let found = store.find_duplicates(&namesake_record).await.unwrap();
+    assert!(
+        found
+            .iter()
+            .all(|d| d.finding.as_str() == "duplicate_name_birth_date"),
+        "{found:?}"
+    );
+    assert!(found.len() > 2, "every earlier Siti Contoh is listed");
+
+    // An e-Meterai serial used in two statement letters is reported on the later one.
+    let serial = "1234567890123456789012";
+    let stamped = |n: u32| {
+        application_with(
+            &format!("35760145059001{n:02}"),
+            "meterai@example.id",
+            |input| {
+                input.full_name = "Meterai Contoh".into();
+                input.phone = "0813-3333-4444".into();
+            },
+        )
+    };
+    let first_letter =
+        created_id(&submit_with_serials(&store, &stamped(1), "key-m1", &[serial]).await);
+    let second_letter =
+        created_id(&submit_with_serials(&store, &stamped(2), "key-m2", &[serial]).await);
+    let second_record = store.application(second_letter).await.unwrap().unwrap();
+    let reused: Vec<_> = store
+        .find_duplicates(&second_record)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.finding.as_str() == "emeterai_serial_reused")
+        .collect();
+    assert_eq!(reused.len(), 1);
+    assert_eq!(reused[0].application_id, first_letter);
+    assert_eq!(
+        store.emeterai_serials(second_letter).await.unwrap(),
+        [serial]
     );
 
     // Sessions expire.
@@ -351,7 +512,7 @@ async fn contract_postgres() {
     contract(store.clone()).await;
     store.close().await;
 
-    sqlx::query(&format!("DROP DATABASE {name}"))
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await
         .unwrap();

@@ -34,6 +34,10 @@ pub struct Settings {
     /// Whether applicants living outside Kota Mojokerto must upload a statement letter
     /// (`RALINE_STATEMENT_LETTER_OUTSIDE`).
     pub statement_letter_outside: bool,
+    /// The statement of the pre-filled statement letter, one paragraph per line
+    /// (`RALINE_STATEMENT_LETTER_TEXT`); without it a standard text naming the library is
+    /// printed.
+    pub statement_letter_text: Option<String>,
     /// Staff session lifetime in hours (`RALINE_SESSION_HOURS`).
     pub session_hours: i64,
     /// Lease of the e-mail worker on a message, in seconds, before another worker may take
@@ -94,6 +98,7 @@ impl Default for Settings {
             database_url: None,
             upload_max_mb: 5,
             statement_letter_outside: true,
+            statement_letter_text: None,
             session_hours: 12,
             outbox_lease_seconds: 120,
             smtp: SmtpSettings::default(),
@@ -165,6 +170,9 @@ impl Settings {
         }
         if let Some(value) = text("RALINE_STATEMENT_LETTER_OUTSIDE") {
             self.statement_letter_outside = matches!(value.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(value) = text("RALINE_STATEMENT_LETTER_TEXT") {
+            self.statement_letter_text = Some(value);
         }
         if let Some(value) = text("RALINE_SESSION_HOURS") {
             self.session_hours = value

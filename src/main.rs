@@ -38,6 +38,23 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Manage the Kemendagri region table.
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionsCommand {
+    /// Replace the region table with CSV files: `code,name` rows of every province, regency,
+    /// district and village, and optionally `code,name,last_listed` rows of district codes
+    /// from earlier lists. Restart the service afterwards to use the new table.
+    Import {
+        /// One or more CSV files, each with a header row.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -86,6 +103,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Staff { command } => staff(settings, command).await,
+        Command::Regions {
+            command: RegionsCommand::Import { files },
+        } => import_regions(settings, &files).await,
     }
 }
 
@@ -96,6 +116,85 @@ fn init_tracing() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+}
+
+/// Reads region CSV files and replaces the table in one transaction.
+async fn import_regions(settings: Settings, files: &[PathBuf]) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for file in files {
+        read_region_file(file, &mut rows)?;
+    }
+    let store = open_store(&settings).await?;
+    let imported = store
+        .import_regions(&rows)
+        .await
+        .context("tabel wilayah tidak diimpor (the region table was not imported)")?;
+    let [provinces, regencies, districts, villages] = imported.counts;
+    println!(
+        "Tabel wilayah diimpor: {provinces} provinsi, {regencies} kabupaten/kota, \
+         {districts} kecamatan, {villages} kelurahan/desa, {} kode kecamatan lama. \
+         Mulai ulang layanan agar tabel baru dipakai. (Region table imported; restart the \
+         service to use it.)",
+        imported.historical_districts
+    );
+    Ok(())
+}
+
+/// Reads one CSV file: `code,name` (current regions) or `code,name,last_listed` (district
+/// codes of earlier lists), each with a header row.
+fn read_region_file(
+    path: &std::path::Path,
+    rows: &mut Vec<raline_store::RegionRow>,
+) -> anyhow::Result<()> {
+    let place = path.display();
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("berkas {place} tidak dapat dibuka (cannot open)"))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{place}: baris judul tidak terbaca (no header row)"))?
+        .clone();
+    let names: Vec<&str> = headers.iter().map(str::trim).collect();
+    let historical = match names.as_slice() {
+        ["code", "name"] => false,
+        ["code", "name", "last_listed"] => true,
+        _ => bail!(
+            "{place}: baris judul harus `code,name` atau `code,name,last_listed` \
+             (the header must be `code,name` or `code,name,last_listed`), bukan {names:?}"
+        ),
+    };
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = record
+            .with_context(|| format!("{place}, baris {line}: CSV tidak valid (invalid CSV)"))?;
+        let code = record.get(0).unwrap_or("").trim();
+        let name = record.get(1).unwrap_or("").trim();
+        let parsed = raline_domain::region::RegionCode::parse(code);
+        if parsed.is_none() {
+            bail!(
+                "{place}, baris {line}: `{code}` bukan kode wilayah seperti 35.76.01.1003 (not a region code)"
+            );
+        }
+        let last_listed = if historical {
+            let year = record.get(2).unwrap_or("").trim();
+            let is_district =
+                parsed.is_some_and(|code| code.level == raline_domain::region::Level::District);
+            match year.parse::<i64>() {
+                Ok(year) if is_district => Some(year),
+                _ => bail!(
+                    "{place}, baris {line}: daftar lama hanya berisi kode kecamatan dengan tahun \
+                     (the historical list holds district codes with a year)"
+                ),
+            }
+        } else {
+            None
+        };
+        rows.push(raline_store::RegionRow {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            last_listed,
+        });
+    }
+    Ok(())
 }
 
 /// Hides a password in a database URL for messages.
@@ -146,6 +245,20 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         ),
         None => None,
     };
+    let regions = match store.load_regions().await? {
+        Some(table) => {
+            let [provinces, regencies, districts, villages] = table.counts();
+            tracing::info!(
+                provinces,
+                regencies,
+                districts,
+                villages,
+                "region table loaded"
+            );
+            std::sync::Arc::new(table)
+        }
+        None => std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
+    };
     let config = AppConfig {
         base_url: base_url.clone(),
         library: LibraryInfo {
@@ -156,6 +269,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         },
         member_types: settings.member_types.clone(),
         statement_letter_outside: settings.statement_letter_outside,
+        statement_letter_text: settings.statement_letter_text.clone(),
+        regions,
         upload_max_bytes: settings.upload_max_mb * 1024 * 1024,
         session_lifetime: time::Duration::hours(settings.session_hours),
     };

@@ -103,6 +103,25 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
             entry.applicant.case()
         );
         assert!(detail["uploads"].as_array().unwrap().len() >= 2);
+
+        // The applicants are distinct people, so staff see exactly the NIK warnings.
+        let findings: Vec<&str> = detail["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            findings,
+            entry.applicant.record["expect"]["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|code| code.as_str().unwrap())
+                .collect::<Vec<_>>(),
+            "{}",
+            entry.applicant.case()
+        );
     }
 
     // Approving issues a member number and a card whose text and barcode match.
@@ -205,10 +224,12 @@ async fn register_verify_issue(server: &Server, smtp: &SmtpServer, applicants: &
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn applicants_registered_and_issued_sqlite() {
     let smtp = SmtpServer::start();
-    let server = Server::start(ServerOptions {
+    let mut server = Server::start(ServerOptions {
         smtp_url: Some(smtp.url()),
         ..ServerOptions::default()
     });
+    // With the full region table every NIK prefix and village code is checked.
+    support::import_regions(&mut server);
     let applicants = load_applicants("applicants.jsonl");
     register_verify_issue(&server, &smtp, &applicants).await;
 }

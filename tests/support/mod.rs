@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+// Not every test file uses the SMTP server.
+#[allow(unused_imports)]
 pub use smtp_server::SmtpServer;
 
 /// Returns the folder of the project's own fixtures, used when the shared test data is absent.
@@ -100,6 +102,44 @@ pub fn load_applicants_from(base: &Path, file: &str) -> Vec<Applicant> {
             base: base.to_path_buf(),
         })
         .collect()
+}
+
+/// The shared Kemendagri region files when present, else the project's small sample.
+pub fn region_files() -> [PathBuf; 2] {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/wilayah");
+    if shared.join("wilayah.csv").exists() {
+        [
+            shared.join("wilayah.csv"),
+            shared.join("historical-districts.csv"),
+        ]
+    } else {
+        [
+            fixtures_dir().join("wilayah-sample.csv"),
+            fixtures_dir().join("wilayah-historical-sample.csv"),
+        ]
+    }
+}
+
+/// Imports the region table with `raline regions import` and restarts the server to load it.
+pub fn import_regions(server: &mut Server) {
+    let [current, historical] = region_files();
+    let output = server.run(
+        &[
+            "regions",
+            "import",
+            current.to_str().unwrap(),
+            historical.to_str().unwrap(),
+        ],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("Tabel wilayah diimpor"), "{stdout}");
+    server.restart();
 }
 
 /// A running `raline serve` process. It is killed when dropped.

@@ -434,6 +434,8 @@ pub struct StaffDetailBody {
     guardian_name: Option<String>,
     guardian_relationship: Option<String>,
     findings: Vec<StaffFinding>,
+    /// e-Meterai serial numbers read from a signed statement letter.
+    emeterai_serials: Vec<String>,
     uploads: Vec<UploadItem>,
     decisions: Vec<DecisionItem>,
     deliveries: Vec<DeliveryItem>,
@@ -519,6 +521,7 @@ pub async fn staff_detail(
         guardian_name: app.guardian_name.clone(),
         guardian_relationship: app.guardian_relationship.clone(),
         findings,
+        emeterai_serials: state.store().emeterai_serials(id).await?,
         uploads,
         decisions,
         deliveries,
@@ -529,6 +532,9 @@ pub async fn staff_detail(
 struct ReasonBody {
     #[serde(default)]
     reason: String,
+    /// Finding codes the client showed; an approval is refused when a new one appeared.
+    #[serde(default)]
+    acknowledged_findings: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -570,9 +576,16 @@ async fn decide(
             locale,
         )
     })?;
-    let outcome = apply_decision(&state, staff.0.id, id, decision, reason.as_deref())
-        .await
-        .map_err(|error| api_error(error, locale))?;
+    let outcome = apply_decision(
+        &state,
+        staff.0.id,
+        id,
+        decision,
+        reason.as_deref(),
+        body.acknowledged_findings.as_deref(),
+    )
+    .await
+    .map_err(|error| api_error(error, locale))?;
     Ok(Json(DecisionBody {
         id,
         status: outcome.status.as_str(),

@@ -37,6 +37,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("validation failed")]
     Validation(Vec<FieldMessage>),
+    /// An approval found findings that the staff member had not seen on the page.
+    #[error("new findings since the page was shown")]
+    FindingsChanged,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -53,7 +56,9 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
-            WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => {
+            WebError::Conflict(_)
+            | WebError::FindingsChanged
+            | WebError::Store(StoreError::Conflict(_) | StoreError::IdentityAlreadyMember) => {
                 StatusCode::CONFLICT
             }
             WebError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -73,6 +78,10 @@ impl WebError {
             WebError::Csrf => t(locale, "http-csrf"),
             WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => {
                 t(locale, "http-conflict")
+            }
+            WebError::FindingsChanged => t(locale, "error-findings_changed"),
+            WebError::Store(StoreError::IdentityAlreadyMember) => {
+                t(locale, "error-identity_already_member")
             }
             WebError::PayloadTooLarge { max_megabytes } => t_args(
                 locale,
@@ -145,6 +154,8 @@ impl WebError {
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
             WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => "conflict",
+            WebError::FindingsChanged => "findings_changed",
+            WebError::Store(StoreError::IdentityAlreadyMember) => "identity_already_member",
             WebError::PayloadTooLarge { .. } => "payload_too_large",
             WebError::BadRequest(_) => "bad_request",
             WebError::Validation(_) => "validation_failed",

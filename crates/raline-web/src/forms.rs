@@ -132,6 +132,25 @@ pub async fn submit_application(
         }
     };
 
+    // A member registering again is sent to renewal. Children registered with a parent's KTP
+    // share that number, so only the applicant's own number counts.
+    if let Some(application) = &application
+        && application.guardian.is_none()
+        && state
+            .store()
+            .member_number_for_identity(&application.identity_number)
+            .await?
+            .is_some()
+    {
+        errors.insert(
+            0,
+            FieldError {
+                field: "identity_number",
+                code: "existing_member",
+            },
+        );
+    }
+
     let application = match application {
         Some(application) if errors.is_empty() => application,
         _ => {

@@ -10,9 +10,11 @@ mod compose;
 mod error;
 mod forms;
 pub mod i18n;
+mod letter;
 mod middleware;
 mod pages;
 mod public;
+mod regions;
 mod staff;
 mod status;
 mod templates;
@@ -24,8 +26,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use raline_card::{CardLibrary, CardRenderer};
-use raline_domain::{MemberType, Policy};
+use raline_card::{CardLibrary, CardRenderer, LetterRenderer};
+use raline_domain::{MemberType, Policy, RegionDirectory};
 use raline_media::UploadLimits;
 use raline_store::{FileStore, Store};
 
@@ -42,6 +44,11 @@ pub struct AppConfig {
     pub member_types: Vec<MemberType>,
     /// Whether people living outside Kota Mojokerto must upload a statement letter.
     pub statement_letter_outside: bool,
+    /// The body of the statement letter, one paragraph per line; `None` uses the catalogue's
+    /// default text for the applicant's language.
+    pub statement_letter_text: Option<String>,
+    /// The region table: the imported one, or the built-in one.
+    pub regions: Arc<RegionDirectory>,
     /// Largest accepted upload, in bytes, per file.
     pub upload_max_bytes: usize,
     /// Staff session lifetime.
@@ -64,6 +71,7 @@ impl AppConfig {
         Policy {
             member_types: self.member_types.clone(),
             statement_letter_outside: self.statement_letter_outside,
+            regions: self.regions.clone(),
         }
     }
 
@@ -101,6 +109,7 @@ struct Inner {
     files: FileStore,
     templates: minijinja::Environment<'static>,
     cards: CardRenderer,
+    letters: LetterRenderer,
     /// Key that derives each application's status token from its submission key, so a
     /// repeated submit can show the same private status link.
     status_key: Vec<u8>,
@@ -118,13 +127,14 @@ impl AppState {
     /// Builds the state; fails when the card layout cannot be prepared (for example an
     /// unreadable logo).
     pub async fn new(config: AppConfig, store: Store, files: FileStore) -> Result<Self, WebError> {
-        let cards = CardRenderer::new(&CardLibrary {
+        let library = CardLibrary {
             name: config.library.name.clone(),
             address: config.library.address.clone(),
             logo: config.library.logo.clone(),
             rules_text: config.library.card_rules.clone(),
-        })
-        .map_err(WebError::internal)?;
+        };
+        let cards = CardRenderer::new(&library).map_err(WebError::internal)?;
+        let letters = LetterRenderer::new(&library).map_err(WebError::internal)?;
         let status_key = store
             .instance_secret("status_token_key")
             .await?
@@ -138,6 +148,7 @@ impl AppState {
                 files,
                 templates: templates::environment(),
                 cards,
+                letters,
                 status_key,
                 outbox_wake: Arc::new(tokio::sync::Notify::new()),
                 login_throttle: throttle::LoginThrottle::default(),
@@ -194,6 +205,10 @@ impl AppState {
         &self.inner.cards
     }
 
+    fn letters(&self) -> &LetterRenderer {
+        &self.inner.letters
+    }
+
     fn status_key(&self) -> &[u8] {
         &self.inner.status_key
     }
@@ -219,6 +234,16 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(public::landing))
         .route("/daftar", get(public::form))
+        .route("/daftar/wilayah", post(public::refresh_regions))
+        .route("/daftar/surat-pernyataan.pdf", post(letter::from_form))
+        .route(
+            "/status/{token}/surat-pernyataan.pdf",
+            get(letter::from_status),
+        )
+        .route(
+            "/status/{token}/perbaikan/wilayah",
+            post(status::refresh_regions),
+        )
         .route("/status/{token}", get(status::show))
         .route("/status/{token}/kartu.pdf", get(status::card))
         .route("/status/{token}/perbaikan", get(status::correction_form))
@@ -233,11 +258,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/staf/anggota/{number}/kartu.pdf", get(staff::member_card))
         .route("/static/app.css", get(pages::stylesheet))
+        .route("/static/app.js", get(pages::script))
         .route("/bahasa/{code}", get(pages::set_language))
         .route("/healthz", get(pages::health));
 
     let api = Router::new()
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/regions", get(regions::children))
         .route("/api/v1/applications/{id}", get(api::application_status))
         .route(
             "/api/v1/applications/{id}/card.pdf",

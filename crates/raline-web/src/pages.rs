@@ -139,6 +139,24 @@ pub async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The form's small script, which fills region lists without a page load.
+pub async fn script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../static/app.js"),
+    )
+        .into_response()
+}
+
 pub async fn stylesheet() -> Response {
     (
         [

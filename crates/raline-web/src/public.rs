@@ -6,7 +6,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::Value;
-use raline_domain::{ApplicationInput, FieldError, IdentityType, UploadSlot, choices, region};
+use raline_domain::{ApplicationInput, FieldError, IdentityType, UploadSlot, choices};
 use raline_store::UploadRecord;
 use serde::Serialize;
 
@@ -97,6 +97,47 @@ pub async fn submit_form(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
+}
+
+/// Reads an urlencoded form into the submission key and the typed values. A name sent twice
+/// keeps its last value, as the multipart reader does (a checkbox follows its hidden
+/// "false").
+pub fn input_from_pairs(pairs: Vec<(String, String)>) -> (Option<String>, ApplicationInput) {
+    let mut key = None;
+    let mut fields = serde_json::Map::new();
+    for (name, value) in pairs {
+        let value: String = value.chars().take(uploads::MAX_TEXT_FIELD_BYTES).collect();
+        if name == "submission_key" {
+            key = Some(value);
+        } else {
+            fields.insert(name, serde_json::Value::String(value));
+        }
+    }
+    // Every field is a string and unknown names are ignored, so this cannot fail; an empty
+    // form is the fallback all the same.
+    let input = serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
+    (key, input)
+}
+
+/// `POST /daftar/wilayah`: shows the form again with the next region list opened. The form's
+/// "Tampilkan pilihan" button posts here without files, so nothing is validated or stored.
+pub async fn refresh_regions(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Html<String>, PageError> {
+    let (key, values) = input_from_pairs(pairs);
+    let submission_key = key
+        .filter(|key| forms::is_submission_key(key))
+        .unwrap_or_else(raline_store::random_token);
+    let kept = state.store().draft_uploads(&submission_key).await?;
+    let view = FormView {
+        submission_key,
+        values,
+        errors: Vec::new(),
+        kept: kept_map(locale, &kept),
+    };
+    render_form(&state, locale, &view, FormMode::New).map_err(|error| PageError::new(error, locale))
 }
 
 /// Whether the form registers a new applicant or corrects an application.
@@ -210,11 +251,18 @@ pub fn render_form(
             .iter()
             .map(|kind| (kind.code.clone(), kind.name.clone())),
     );
-    let regencies =
-        choices_of(region::jawa_timur_regencies().map(|r| (r.code.to_owned(), r.name.to_owned())));
-    let provinces = plain(&region::provinces().map(|r| r.name).collect::<Vec<_>>());
-    let villages: Vec<&str> = region::kota_mojokerto_villages().map(|r| r.name).collect();
-    let districts: Vec<&str> = region::kota_mojokerto_districts().map(|r| r.name).collect();
+    let regions = &state.policy().regions;
+    let full_regions = regions.is_complete();
+    let cascades = if full_regions {
+        Value::from_serialize(crate::regions::form_cascades(regions, &view.values))
+    } else {
+        Value::from(())
+    };
+    let built_in = if full_regions {
+        Value::from(())
+    } else {
+        crate::regions::built_in_lists(regions)
+    };
 
     let (action, correction) = match &mode {
         FormMode::New => ("/daftar".to_owned(), Value::from(())),
@@ -249,10 +297,10 @@ pub fn render_form(
             marital,
             relationships,
             member_types,
-            regencies,
-            provinces,
-            villages,
-            districts,
+            full_regions,
+            cascades,
+            built_in,
+            statement_letter_outside => state.config().statement_letter_outside,
             religions => plain(choices::RELIGIONS),
             occupations => plain(choices::OCCUPATIONS),
             educations => plain(choices::EDUCATION_LEVELS),

@@ -226,6 +226,8 @@ pub async fn queue(
 pub struct StaffFinding {
     pub code: &'static str,
     pub message: String,
+    /// What staff should check or do about it.
+    pub check: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_application_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -260,6 +262,7 @@ fn finding(locale: Locale, code: FindingCode) -> StaffFinding {
     StaffFinding {
         code: code.as_str(),
         message: t(locale, &format!("finding-{}", code.as_str())),
+        check: t(locale, &format!("finding-{}-check", code.as_str())),
         other_application_id: None,
         other_registration_number: None,
         member_number: None,
@@ -365,15 +368,43 @@ pub async fn detail(
         Some("too_long") => Some("too_long"),
         _ => None,
     };
-    let decision_error = error_code.and_then(|code| {
-        let error = raline_domain::FieldError {
-            field: "reason",
-            code,
-        };
-        crate::forms::field_messages(locale, &[error], 0)
-            .pop()
-            .map(|message| message.message)
-    });
+    let decision_error = match query.kesalahan.as_deref() {
+        Some(code @ ("findings_changed" | "identity_already_member")) => {
+            Some(t(locale, &format!("error-{code}")))
+        }
+        _ => error_code.and_then(|code| {
+            let error = raline_domain::FieldError {
+                field: "reason",
+                code,
+            };
+            crate::forms::field_messages(locale, &[error], 0)
+                .pop()
+                .map(|message| message.message)
+        }),
+    };
+    let findings_seen = finding_codes(&findings).join(",");
+    let serials = state.store().emeterai_serials(id).await?;
+    let signatures: i64 = uploads
+        .iter()
+        .filter(|upload| upload.slot == raline_domain::UploadSlot::StatementLetter)
+        .filter_map(|upload| upload.signature_count)
+        .sum();
+    let emeterai = match (signatures, serials.is_empty()) {
+        (0, _) => None,
+        (count, true) => Some(t_args(
+            locale,
+            "staff-detail-emeterai-none",
+            &[("count", count.into())],
+        )),
+        (count, false) => Some(t_args(
+            locale,
+            "staff-detail-emeterai",
+            &[
+                ("count", count.into()),
+                ("serials", serials.join(", ").into()),
+            ],
+        )),
+    };
     let files: Vec<_> = uploads
         .iter()
         .map(|upload| {
@@ -430,6 +461,8 @@ pub async fn detail(
             waiting => format_waiting(locale, OffsetDateTime::now_utc() - application.submitted_at),
             rows => data_rows(&state, locale, &application),
             findings,
+            findings_seen,
+            emeterai,
             nik_checked,
             files,
             history,
@@ -450,6 +483,9 @@ pub struct DecisionForm {
     action: String,
     #[serde(default)]
     reason: String,
+    /// Finding codes shown on the page, comma-separated.
+    #[serde(default)]
+    findings_seen: Option<String>,
 }
 
 /// Validates a decision's reason. Rejections and correction requests need one, because the
@@ -466,14 +502,28 @@ pub fn decision_reason(decision: Decision, reason: &str) -> Result<Option<String
     }
 }
 
+/// The finding codes of a list, sorted and without repeats, as the decision form carries
+/// them.
+pub fn finding_codes(findings: &[StaffFinding]) -> Vec<&'static str> {
+    let codes: std::collections::BTreeSet<&'static str> =
+        findings.iter().map(|finding| finding.code).collect();
+    codes.into_iter().collect()
+}
+
 /// Applies a decision: approval issues the member and queues the card e-mail in one
 /// transaction.
+///
+/// An approval looks for duplicates again, because another application or member may have
+/// appeared since the page was shown. When `seen_findings` is given and a finding is not in
+/// it, nothing is decided and `FindingsChanged` asks staff to look again. One member per
+/// identity number is enforced by the database whatever was seen.
 pub async fn apply_decision(
     state: &AppState,
     staff_id: i64,
     application_id: i64,
     decision: Decision,
     reason: Option<&str>,
+    seen_findings: Option<&[String]>,
 ) -> Result<raline_store::DecisionOutcome, WebError> {
     let now = OffsetDateTime::now_utc();
     let application = state
@@ -481,6 +531,17 @@ pub async fn apply_decision(
         .application(application_id)
         .await?
         .ok_or(WebError::NotFound)?;
+    if decision == Decision::Approve
+        && let Some(seen) = seen_findings
+    {
+        let findings = staff_findings(state, crate::i18n::Locale::Id, &application).await?;
+        let unseen = finding_codes(&findings)
+            .into_iter()
+            .any(|code| !seen.iter().any(|seen| seen == code));
+        if unseen {
+            return Err(WebError::FindingsChanged);
+        }
+    }
     let approval =
         match decision {
             Decision::Approve => {
@@ -532,9 +593,35 @@ pub async fn decide(
             return Ok(Redirect::to(&target).into_response());
         }
     };
-    apply_decision(&state, user.staff.id, id, decision, reason.as_deref())
-        .await
-        .map_err(wrap)?;
+    let seen: Option<Vec<String>> = form.findings_seen.as_deref().map(|codes| {
+        codes
+            .split(',')
+            .filter(|code| !code.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    let result = apply_decision(
+        &state,
+        user.staff.id,
+        id,
+        decision,
+        reason.as_deref(),
+        seen.as_deref(),
+    )
+    .await;
+    // Refusals staff can act on are shown on the detail page above the decision form.
+    let shown_code = match &result {
+        Err(WebError::FindingsChanged) => Some("findings_changed"),
+        Err(WebError::Store(raline_store::StoreError::IdentityAlreadyMember)) => {
+            Some("identity_already_member")
+        }
+        _ => None,
+    };
+    if let Some(code) = shown_code {
+        let target = format!("/staf/pendaftaran/{id}?kesalahan={code}");
+        return Ok(Redirect::to(&target).into_response());
+    }
+    result.map_err(wrap)?;
     Ok(Redirect::to(&format!("/staf/pendaftaran/{id}")).into_response())
 }
 

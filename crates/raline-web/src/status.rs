@@ -21,16 +21,11 @@ pub fn applicant_warnings(warnings: &[FindingCode]) -> Vec<FindingCode> {
     warnings
         .iter()
         .copied()
-        .filter(|code| {
-            matches!(
-                code,
-                FindingCode::NikBirthDateMismatch | FindingCode::NikSexMismatch
-            )
-        })
+        .filter(|code| code.shown_to_applicant())
         .collect()
 }
 
-async fn application_for_token(
+pub async fn application_for_token(
     state: &AppState,
     token: &str,
     locale: Locale,
@@ -136,6 +131,7 @@ fn input_from_record(record: &ApplicationRecord) -> ApplicationInput {
         current_address: field(current.map(|a| &a.street)),
         current_rt: field(current.map(|a| &a.rt)),
         current_rw: field(current.map(|a| &a.rw)),
+        current_village_code: field(current.and_then(|a| a.village_code.as_ref())),
         current_village: field(current.map(|a| &a.village)),
         current_district: field(current.map(|a| &a.district)),
         current_regency_code: field(current.and_then(|a| a.regency_code.as_ref())),
@@ -207,6 +203,34 @@ pub async fn correction_form(
     let view = FormView {
         submission_key: String::new(),
         values: input_from_record(&application),
+        errors: Vec::new(),
+        kept: kept_map(locale, &kept_uploads),
+    };
+    let html = render_form(&state, locale, &view, correction_mode(&token, &application))
+        .map_err(|error| PageError::new(error, locale))?;
+    Ok(html.into_response())
+}
+
+/// `POST /status/{token}/perbaikan/wilayah`: the correction form again with the next region
+/// list opened, like `public::refresh_regions`.
+pub async fn refresh_regions(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    Path(token): Path<String>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let application = application_needing_correction(&state, &token, locale).await?;
+    let (_, values) = crate::public::input_from_pairs(pairs);
+    let mut kept_uploads = state.store().uploads_for(application.id).await?;
+    kept_uploads.extend(
+        state
+            .store()
+            .draft_uploads(&correction_draft_key(&token))
+            .await?,
+    );
+    let view = FormView {
+        submission_key: String::new(),
+        values,
         errors: Vec::new(),
         kept: kept_map(locale, &kept_uploads),
     };

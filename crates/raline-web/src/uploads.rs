@@ -11,7 +11,7 @@ use raline_store::{FileStore, NewUpload};
 use crate::error::WebError;
 
 /// Longest accepted text field, in bytes; generous for addresses, small enough to bound memory.
-const MAX_TEXT_FIELD_BYTES: usize = 4 * 1024;
+pub const MAX_TEXT_FIELD_BYTES: usize = 4 * 1024;
 
 /// A parsed registration body: text fields, raw file bytes per slot and form bookkeeping.
 #[derive(Default)]
@@ -115,6 +115,8 @@ pub struct ProcessedUpload {
     pub content_type: &'static str,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// What a PDF's digital signatures say, `None` for images.
+    pub signatures: Option<raline_media::SignatureReport>,
 }
 
 /// Checks and re-encodes every file on the blocking pool (image decoding is CPU work).
@@ -175,6 +177,7 @@ fn process_one(
             content_type: "image/jpeg",
             width: Some(photo.width),
             height: Some(photo.height),
+            signatures: None,
         });
     }
     let document = raline_media::process_document(bytes, limits)?;
@@ -185,6 +188,7 @@ fn process_one(
         card_bytes: None,
         width: document.width,
         height: document.height,
+        signatures: document.signatures,
     })
 }
 
@@ -228,6 +232,14 @@ async fn store_one(files: &FileStore, upload: ProcessedUpload) -> Result<NewUplo
         byte_size,
         width: upload.width.map(i64::from),
         height: upload.height.map(i64::from),
+        signature_count: upload
+            .signatures
+            .as_ref()
+            .map(|report| i64::try_from(report.signatures.len()).unwrap_or(i64::MAX)),
+        emeterai_serials: upload
+            .signatures
+            .map(|report| report.emeterai_serials)
+            .unwrap_or_default(),
     })
 }
 

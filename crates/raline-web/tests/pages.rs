@@ -28,6 +28,8 @@ async fn app() -> (axum::Router, Store, tempfile::TempDir) {
             validity_days: 365,
         }],
         statement_letter_outside: true,
+        statement_letter_text: None,
+        regions: std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
         upload_max_bytes: 5 * 1024 * 1024,
         session_lifetime: time::Duration::hours(1),
     };

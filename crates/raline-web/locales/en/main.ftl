@@ -119,7 +119,9 @@ identity-type-ktp = KTP (identity card)
 identity-type-kia = KIA (child identity card)
 identity-type-sim = SIM (driving licence)
 identity-type-paspor = Passport
-identity-type-kartu_pelajar = Student card
+identity-type-kartu_pelajar = Student card (NISN)
+identity-type-kitas = KITAS (limited stay permit)
+identity-type-kitap = KITAP (permanent stay permit)
 identity-type-lainnya = Other
 sex-male = Male
 sex-female = Female
@@ -161,7 +163,6 @@ error-nik_unknown_province = The first two digits of the NIK are not a province 
 error-nik_invalid_date = Digits 7 to 12 of the NIK are not a real date of birth. Check the NIK against your identity card.
 error-nik_zero_serial = The last four digits of the NIK cannot be 0000. Check the NIK against your identity card.
 error-identity_number_format = { $field } may contain only letters, digits, spaces, full stops, slashes and hyphens, up to 40 characters.
-error-regency_code_format = { $field } is not recognised. Choose one from the list.
 error-file_missing = { $field } is missing. Choose a file to upload.
 error-file_empty = { $field }: the file is empty. Choose another file.
 error-file_too_large = { $field } is larger than { $max } MB. Make the file smaller or take the photo again at a lower resolution.
@@ -183,8 +184,11 @@ error-upload_kept_missing = { $field }: the file uploaded earlier has expired. U
 finding-nik_birth_date_mismatch = The date of birth in the NIK differs from the date of birth entered. Staff will check it against the identity card.
 finding-nik_sex_mismatch = The sex in the NIK differs from the sex entered. Staff will check it against the identity card.
 finding-duplicate_identity_number = Another registration has the same identity number.
-finding-duplicate_email = Another registration has the same e-mail address.
+finding-duplicate_email = Another registration or a member has the same e-mail address.
+finding-duplicate_phone = Another registration or a member has the same phone number.
+finding-duplicate_name_birth_date = Another registration or a member has the same name and date of birth.
 finding-existing_member = This identity number is already registered as a member. Direct the applicant to renew their membership.
+finding-emeterai_serial_reused = The e-Meterai serial number on the statement letter was used in another registration.
 finding-nik_checked = The NIK has 16 digits and a valid province code and date.
 
 ## Statuses
@@ -338,3 +342,64 @@ month-10 = October
 month-11 = November
 month-12 = December
 time-zone = WIB
+
+## Identity, region and duplicate rules
+
+field-province_code = Province
+field-district_code = District (kecamatan)
+field-village_code = Village (kelurahan/desa)
+field-current_province_code = Province (current address)
+field-current_district_code = District (current address)
+field-current_village_code = Village (current address)
+
+error-region_code_format = { $field } is not recognised. Choose one from the list.
+error-region_unknown = { $field } is not in the Kemendagri region list. Choose one from the list.
+error-region_mismatch = { $field } does not lie in the region chosen above it. Choose again from the top: province, regency or city, district, then village.
+error-nik_unknown_district = The first six digits of the NIK are not a district code that ever existed. Check the NIK against the identity card.
+error-ktp_underage = By the date of birth the applicant is under 16 and not married, so does not hold a KTP yet. Choose KIA, or tick "Using a parent's or guardian's KTP".
+error-sim_underage = A SIM can only be held from age 17. Choose KIA, or tick "Using a parent's or guardian's KTP".
+error-sim_format = A SIM number has 12 or 14 digits, as printed on the licence.
+error-passport_format = A passport number has 6 to 9 letters and digits, for example C1234567.
+error-nisn_format = For a student card, enter the NISN: 10 digits, as printed on the card or shown at nisn.data.kemdikbud.go.id.
+error-kitas_format = A KITAS or KITAP number has 6 to 20 letters and digits, as printed on the stay permit.
+error-guardian_nik_minor = By this NIK its holder is under 17. Enter the NIK from the KTP of an adult father, mother or guardian.
+error-existing_member = This NIK is already registered as a library member. There is no need to register again: renew the membership, or contact the staff if you forgot your password.
+error-identity_already_member = A member already holds this identity number, so this registration cannot be approved. Reject it and direct the applicant to renew their membership.
+error-findings_changed = New findings appeared since this page was opened. Review the findings, then approve again if all is still in order.
+
+finding-nik_birth_date_mismatch-check = Compare the date of birth with the identity card. If the card matches what was entered, Dukcapil kept the old NIK: approving is fine.
+finding-nik_sex_mismatch-check = Compare the sex with the identity card and the photo. Request a correction if the wrong option was chosen.
+finding-duplicate_identity_number-check = Open the other registration. If it is the same person, process one and reject the other.
+finding-duplicate_email-check = Family members may share an e-mail address. Make sure names and NIKs differ before approving.
+finding-duplicate_phone-check = Family members may share a phone number. Make sure names and NIKs differ before approving.
+finding-duplicate_name_birth_date-check = Compare the NIKs and photos. The same person with a different NIK needs confirming with the applicant.
+finding-existing_member-check = Do not approve: reject and direct the applicant to renew or reset their password.
+finding-emeterai_serial_reused-check = One e-Meterai is valid for one document only. Ask for a new statement letter with its own stamp.
+
+staff-detail-emeterai = The statement letter is signed electronically ({ $count } signatures). e-Meterai serial numbers: { $serials }.
+staff-detail-emeterai-none = The statement letter is signed electronically ({ $count } signatures), with no readable e-Meterai serial number.
+staff-detail-domicile = Domicile
+
+form-region-refresh = Show choices
+form-region-refresh-help = Choose from the top down. After each choice, press "Show choices" to open the next list.
+form-region-choose = Choose…
+form-statement-letter-download = Download the pre-filled statement letter (PDF)
+form-statement-letter-help = Print it, stick a Rp10,000 meterai on it, sign across the stamp, then photograph or scan it and upload it here. A letter with an e-Meterai (PDF) is accepted too.
+status-statement-letter-download = Download the statement letter (PDF)
+
+letter-title = STATEMENT LETTER
+letter-opening = I, the undersigned:
+letter-field-name = Name
+letter-field-nik = NIK
+letter-field-birth = Place and date of birth
+letter-field-address = Address
+letter-field-phone = Phone number
+letter-signer = The declarant,
+letter-stamp = Meterai Rp10,000
+letter-default-body =
+    declare that:
+    1. I live outside Kota Mojokerto and register as a member of { $library }.
+    2. I will look after the library materials I borrow and return them on time and in good condition.
+    3. I will replace library materials I lose or damage according to the library's rules.
+    4. The data I entered in the registration is true.
+    I make this statement truthfully and without pressure from anyone.

@@ -116,7 +116,9 @@ identity-type-ktp = KTP
 identity-type-kia = KIA (Kartu Identitas Anak)
 identity-type-sim = SIM
 identity-type-paspor = Paspor
-identity-type-kartu_pelajar = Kartu pelajar
+identity-type-kartu_pelajar = Kartu pelajar (NISN)
+identity-type-kitas = KITAS
+identity-type-kitap = KITAP
 identity-type-lainnya = Lainnya
 sex-male = Laki-laki
 sex-female = Perempuan
@@ -158,7 +160,6 @@ error-nik_unknown_province = Dua digit pertama NIK bukan kode provinsi. Periksa 
 error-nik_invalid_date = Digit ke-7 sampai ke-12 NIK bukan tanggal lahir yang ada. Periksa kembali NIK sesuai kartu identitas.
 error-nik_zero_serial = Empat digit terakhir NIK tidak boleh 0000. Periksa kembali NIK sesuai kartu identitas.
 error-identity_number_format = { $field } hanya boleh berisi huruf, angka, spasi, titik, garis miring dan tanda hubung, paling banyak 40 karakter.
-error-regency_code_format = { $field } tidak dikenal. Pilih dari daftar.
 error-file_missing = { $field } wajib diunggah.
 error-file_empty = { $field }: berkas kosong. Pilih berkas lain.
 error-file_too_large = { $field } lebih besar dari { $max } MB. Perkecil ukurannya atau foto ulang dengan resolusi lebih rendah.
@@ -180,8 +181,11 @@ error-upload_kept_missing = { $field }: berkas yang diunggah sebelumnya sudah ke
 finding-nik_birth_date_mismatch = Tanggal lahir pada NIK berbeda dengan tanggal lahir yang diisi. Petugas akan mencocokkan dengan kartu identitas.
 finding-nik_sex_mismatch = Jenis kelamin pada NIK berbeda dengan jenis kelamin yang diisi. Petugas akan mencocokkan dengan kartu identitas.
 finding-duplicate_identity_number = Nomor identitas yang sama ada di pendaftaran lain.
-finding-duplicate_email = Alamat e-mail yang sama ada di pendaftaran lain.
+finding-duplicate_email = Alamat e-mail yang sama ada di pendaftaran lain atau milik anggota.
+finding-duplicate_phone = Nomor HP yang sama ada di pendaftaran lain atau milik anggota.
+finding-duplicate_name_birth_date = Nama dan tanggal lahir yang sama ada di pendaftaran lain atau milik anggota.
 finding-existing_member = Nomor identitas ini sudah terdaftar sebagai anggota. Arahkan pemohon untuk memperpanjang keanggotaan.
+finding-emeterai_serial_reused = Nomor seri e-Meterai pada surat pernyataan sudah dipakai di pendaftaran lain.
 finding-nik_checked = NIK 16 digit, kode provinsi dan tanggalnya valid.
 
 ## Statuses
@@ -323,3 +327,64 @@ month-10 = Oktober
 month-11 = November
 month-12 = Desember
 time-zone = WIB
+
+## Identity, region and duplicate rules
+
+field-province_code = Provinsi
+field-district_code = Kecamatan
+field-village_code = Kelurahan/desa
+field-current_province_code = Provinsi (alamat sekarang)
+field-current_district_code = Kecamatan (alamat sekarang)
+field-current_village_code = Kelurahan/desa (alamat sekarang)
+
+error-region_code_format = { $field } tidak dikenal. Pilih dari daftar.
+error-region_unknown = { $field } tidak ada di daftar wilayah Kemendagri. Pilih dari daftar.
+error-region_mismatch = { $field } tidak berada di wilayah yang dipilih di atasnya. Pilih ulang dari atas: provinsi, kabupaten/kota, kecamatan, lalu kelurahan/desa.
+error-nik_unknown_district = Enam digit pertama NIK bukan kode kecamatan yang pernah ada. Periksa kembali NIK sesuai kartu identitas.
+error-ktp_underage = Menurut tanggal lahir, pemohon belum 16 tahun dan belum menikah, jadi belum memiliki KTP. Pilih KIA, atau centang "Memakai KTP orang tua/wali".
+error-sim_underage = SIM baru dapat dimiliki sejak usia 17 tahun. Pilih KIA, atau centang "Memakai KTP orang tua/wali".
+error-sim_format = Nomor SIM terdiri dari 12 atau 14 angka, seperti tertulis di kartu SIM.
+error-passport_format = Nomor paspor terdiri dari 6 sampai 9 huruf dan angka, misalnya C1234567.
+error-nisn_format = Untuk kartu pelajar, isi NISN: 10 angka, seperti tertulis di kartu atau di nisn.data.kemdikbud.go.id.
+error-kitas_format = Nomor KITAS/KITAP terdiri dari 6 sampai 20 huruf dan angka, seperti tertulis di kartu izin tinggal.
+error-guardian_nik_minor = Menurut NIK ini, pemiliknya belum 17 tahun. Isi NIK dari KTP ayah, ibu atau wali yang sudah dewasa.
+error-existing_member = NIK ini sudah terdaftar sebagai anggota perpustakaan. Tidak perlu mendaftar lagi: perpanjang keanggotaan atau hubungi petugas jika lupa kata sandi.
+error-identity_already_member = Nomor identitas ini sudah dimiliki anggota lain, jadi pendaftaran ini tidak dapat disetujui. Tolak pendaftaran ini dan arahkan pemohon untuk memperpanjang keanggotaan.
+error-findings_changed = Ada temuan baru sejak halaman ini dibuka. Periksa daftar temuan, lalu setujui lagi jika tetap sesuai.
+
+finding-nik_birth_date_mismatch-check = Cocokkan tanggal lahir dengan kartu identitas. Jika kartu sama dengan yang diisi, NIK lama memang tidak diganti Dukcapil: boleh disetujui.
+finding-nik_sex_mismatch-check = Cocokkan jenis kelamin dengan kartu identitas dan pas foto. Minta perbaikan jika salah pilih.
+finding-duplicate_identity_number-check = Buka pendaftaran lain itu. Jika orangnya sama, proses satu saja dan tolak yang lain.
+finding-duplicate_email-check = Bisa jadi anggota keluarga memakai e-mail yang sama. Pastikan nama dan NIK berbeda sebelum menyetujui.
+finding-duplicate_phone-check = Bisa jadi anggota keluarga memakai nomor yang sama. Pastikan nama dan NIK berbeda sebelum menyetujui.
+finding-duplicate_name_birth_date-check = Bandingkan NIK dan foto. Orang yang sama dengan NIK berbeda perlu dikonfirmasi ke pemohon.
+finding-existing_member-check = Jangan setujui: tolak dan arahkan pemohon memperpanjang keanggotaan atau mengatur ulang kata sandi.
+finding-emeterai_serial_reused-check = Satu e-Meterai hanya sah untuk satu dokumen. Minta surat pernyataan baru dengan meterai sendiri.
+
+staff-detail-emeterai = Surat pernyataan ditandatangani secara elektronik ({ $count } tanda tangan). Nomor seri e-Meterai: { $serials }.
+staff-detail-emeterai-none = Surat pernyataan ditandatangani secara elektronik ({ $count } tanda tangan), tanpa nomor seri e-Meterai yang terbaca.
+staff-detail-domicile = Domisili
+
+form-region-refresh = Tampilkan pilihan
+form-region-refresh-help = Pilih dari atas ke bawah. Setelah memilih, tekan "Tampilkan pilihan" untuk membuka daftar berikutnya.
+form-region-choose = Pilih…
+form-statement-letter-download = Unduh surat pernyataan yang sudah terisi (PDF)
+form-statement-letter-help = Cetak, tempel meterai Rp10.000, tanda tangani di atas meterai, lalu foto atau pindai dan unggah di sini. Surat dengan e-Meterai (PDF) juga diterima.
+status-statement-letter-download = Unduh surat pernyataan (PDF)
+
+letter-title = SURAT PERNYATAAN
+letter-opening = Yang bertanda tangan di bawah ini:
+letter-field-name = Nama
+letter-field-nik = NIK
+letter-field-birth = Tempat, tanggal lahir
+letter-field-address = Alamat
+letter-field-phone = Nomor HP
+letter-signer = Yang membuat pernyataan,
+letter-stamp = Meterai Rp10.000
+letter-default-body =
+    dengan ini menyatakan bahwa:
+    1. Saya berdomisili di luar Kota Mojokerto dan mendaftar sebagai anggota { $library }.
+    2. Saya akan menjaga dan mengembalikan bahan pustaka yang saya pinjam tepat waktu dalam keadaan baik.
+    3. Saya bersedia mengganti bahan pustaka yang hilang atau rusak sesuai ketentuan perpustakaan.
+    4. Data yang saya isi dalam pendaftaran adalah benar.
+    Demikian surat pernyataan ini saya buat dengan sebenarnya dan tanpa paksaan dari pihak mana pun.

@@ -125,6 +125,7 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
         "url",
         "size",
         "reason",
+        "serials",
     ]
     .into_iter()
     .map(|name| (Cow::Borrowed(name), FluentValue::from("x")))
@@ -218,6 +219,78 @@ mod tests {
         for key in &indonesian {
             assert!(has_key(Locale::Id, key), "{key} does not parse in id");
             assert!(has_key(Locale::En, key), "{key} does not parse in en");
+        }
+    }
+
+    /// Quoted snake_case words that follow `marker` within a short distance in `source`.
+    fn codes_after(source: &str, marker: &str) -> Vec<String> {
+        let mut codes = Vec::new();
+        for (start, _) in source.match_indices(marker) {
+            let window: String = source[start..].chars().take(120).collect();
+            let window = window.split(';').next().unwrap_or_default();
+            // A word cut by the window end has no closing quote; drop it.
+            let window = window.rfind('"').map_or("", |end| &window[..=end]);
+            codes.extend(
+                window
+                    .split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .filter(|word| {
+                        !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    })
+                    .map(str::to_owned),
+            );
+        }
+        codes
+    }
+
+    #[test]
+    fn every_domain_code_has_a_message() {
+        let domain = concat!(env!("CARGO_MANIFEST_DIR"), "/../raline-domain/src");
+        let read = |file: &str| std::fs::read_to_string(format!("{domain}/{file}")).unwrap();
+        let application = read("application.rs");
+        let identity = read("identity.rs");
+        let phone = read("phone.rs");
+
+        let mut codes = codes_after(&application, ".fail(");
+        codes.extend(codes_after(&application, "FieldError {"));
+        codes.extend(codes_after(&identity, "Err(\""));
+        codes.extend(codes_after(&identity, "=> \""));
+        codes.extend(codes_after(&phone, "=> \""));
+        codes.retain(|code| {
+            !raline_domain::IdentityType::ALL
+                .iter()
+                .any(|t| t.as_str() == code)
+        });
+        codes.sort();
+        codes.dedup();
+        assert!(codes.len() > 30, "the scan found too few codes: {codes:?}");
+
+        let fields: Vec<&String> = codes
+            .iter()
+            .filter(|code| has_key(Locale::Id, &format!("field-{code}")))
+            .collect();
+        for code in &codes {
+            let is_field = fields.contains(&code);
+            assert!(
+                is_field || has_key(Locale::Id, &format!("error-{code}")),
+                "no message error-{code}"
+            );
+        }
+        for kind in raline_domain::IdentityType::ALL {
+            assert!(has_key(
+                Locale::Id,
+                &format!("identity-type-{}", kind.as_str())
+            ));
+        }
+        for code in raline_domain::FindingCode::ALL {
+            for key in [
+                format!("finding-{}", code.as_str()),
+                format!("finding-{}-check", code.as_str()),
+            ] {
+                assert!(has_key(Locale::Id, &key), "no message {key}");
+                assert!(has_key(Locale::En, &key), "no message {key}");
+            }
         }
     }
 

@@ -79,6 +79,9 @@ pub async fn show(
             submitted_on => format_instant(locale, application.submitted_at),
             member_number => member.as_ref().map(|m| m.member_number.clone()),
             valid_until => member.as_ref().map(|m| format_date(locale, m.valid_until)),
+            statement_letter => state.config().statement_letter_outside
+                && application.domicile == raline_domain::Domicile::Outside
+                && application.status != ApplicationStatus::Approved,
             warnings,
         },
     )

@@ -256,6 +256,7 @@ fn application(email: &str) -> raline_domain::NewApplication {
             validity_days: 365,
         }],
         statement_letter_outside: true,
+        regions: std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
     };
     raline_domain::validate_application(&input, &policy, time::macros::date!(2026 - 12 - 04))
         .unwrap()
@@ -351,4 +352,35 @@ async fn each_form_gets_own_submission_key() {
     assert_ne!(key_of(&first), key_of(&second));
     assert!(key_of(&first).bytes().all(|b| b.is_ascii_hexdigit()));
     assert_ne!(key_of(&first), "0".repeat(64));
+}
+
+/// The OpenAPI document lists the same codes as the domain, so clients can rely on it.
+#[test]
+fn openapi_lists_domain_codes() {
+    let document: serde_json::Value =
+        serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let schemas = &document["components"]["schemas"];
+    let list = |value: &serde_json::Value| -> Vec<String> {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item.as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let findings = list(&schemas["Finding"]["properties"]["code"]["enum"]);
+    let expected: Vec<String> = raline_domain::FindingCode::ALL
+        .iter()
+        .map(|code| code.as_str().to_owned())
+        .collect();
+    assert_eq!(findings, expected);
+
+    let identity_types = list(&schemas["RegistrationForm"]["properties"]["identity_type"]["enum"]);
+    let expected: Vec<String> = raline_domain::IdentityType::ALL
+        .iter()
+        .map(|kind| kind.as_str().to_owned())
+        .collect();
+    assert_eq!(identity_types, expected);
+    assert!(document["paths"]["/api/v1/regions"].is_object());
 }

@@ -269,6 +269,61 @@ async fn phone_browser_registers_and_staff_approves() {
     client.close().await.unwrap();
 }
 
+/// With the full region table, the form's script fills each list after the one above it is
+/// chosen, and the "Tampilkan pilihan" buttons are hidden.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_browser_fills_region_lists_in_place() {
+    let mut server = Server::start(ServerOptions::default());
+    support::import_regions(&mut server);
+    let mut driver = Chromedriver::start();
+    let client = driver.connect().await;
+
+    client.goto(&server.url("/daftar")).await.unwrap();
+    type_into(&client, "#full_name", FULL_NAME).await;
+    let refresh_shown = client
+        .execute(
+            "return getComputedStyle(document.querySelector('.region-refresh')).display",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        refresh_shown,
+        json!("none"),
+        "the script hides the refresh buttons"
+    );
+
+    for (select, value, next, expected) in [
+        ("#province_code", "35", "#regency_code", "35.76"),
+        ("#regency_code", "35.76", "#district_code", "35.76.03"),
+        (
+            "#district_code",
+            "35.76.03",
+            "#village_code",
+            "35.76.03.1002",
+        ),
+    ] {
+        choose(&client, select, value).await;
+        let option = format!("{next} option[value='{expected}']");
+        wait_for(&client, &option).await;
+    }
+    choose(&client, "#village_code", "35.76.03.1002").await;
+    assert_eq!(input_value(&client, "#full_name").await, FULL_NAME);
+
+    // Changing the province empties the lists below it.
+    choose(&client, "#province_code", "36").await;
+    let villages = client
+        .execute(
+            "return document.querySelectorAll('#village_code option').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(villages, json!(1), "only the placeholder is left");
+
+    client.close().await.unwrap();
+}
+
 /// Fills every required field as a person would: typing into inputs, choosing options and
 /// ticking the consent box. The files are attached separately.
 async fn fill_form(client: &Client, phone: &str) {
@@ -385,9 +440,10 @@ async fn input_value(client: &Client, selector: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Clicks the form's submit button and waits until the browser has left the current page.
+/// Clicks the form's main submit button (the form has others, such as the statement letter
+/// download) and waits until the browser has left the current page.
 async fn submit(client: &Client) {
-    let button = wait_for(client, "form button[type=submit]").await;
+    let button = wait_for(client, "form button.primary[type=submit]").await;
     button.click().await.unwrap();
     // A reference to the old button goes stale once the next page has loaded.
     let deadline = std::time::Instant::now() + ELEMENT_TIMEOUT;

@@ -105,7 +105,10 @@ fn expected_birth_date(day: u8, month: u8, short_year: i32, today: Date) -> Opti
     let this_century = Date::from_calendar_date(2000 + short_year, month, day)
         .ok()
         .filter(|candidate| *candidate <= today);
-    this_century.or_else(|| Date::from_calendar_date(1900 + short_year, month, day).ok())
+    this_century
+        .or_else(|| Date::from_calendar_date(1900 + short_year, month, day).ok())
+        // Before 2000, 19YY can be in the future too; such a NIK cannot exist yet.
+        .filter(|candidate| *candidate <= today)
 }
 
 fn digits_at(input: &str, range: std::ops::Range<usize>) -> u16 {

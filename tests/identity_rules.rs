@@ -74,6 +74,15 @@ fn finding_codes(detail: &Value) -> Vec<String> {
         .collect()
 }
 
+fn finding_keys(detail: &Value) -> Vec<String> {
+    detail["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 async fn approve(
     client: &reqwest::Client,
     server: &Server,
@@ -171,6 +180,24 @@ async fn regions_duplicates_and_existing_members() {
     assert_eq!(linked["other_application_id"], first_id);
     assert!(!linked["check"].as_str().unwrap().is_empty());
 
+    // The queue counts them too, so staff see duplicates before opening an application.
+    let queue: Value = client
+        .get(server.url("/api/v1/staff/applications?status=submitted"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let row = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == sharing_id)
+        .unwrap();
+    assert_eq!(row["duplicate_count"], 2, "{row}");
+
     // An approval acknowledging fewer findings than there are is refused; with all of them it
     // goes through.
     let (status, body) = approve(
@@ -178,7 +205,7 @@ async fn regions_duplicates_and_existing_members() {
         &server,
         &staff,
         sharing_id,
-        json!({"acknowledged_findings": ["duplicate_email"]}),
+        json!({"acknowledged_findings": [format!("duplicate_email:{first_id}")]}),
     )
     .await;
     assert_eq!(status, 409, "{body}");
@@ -188,7 +215,7 @@ async fn regions_duplicates_and_existing_members() {
         &server,
         &staff,
         sharing_id,
-        json!({"acknowledged_findings": codes}),
+        json!({"acknowledged_findings": finding_keys(&shown)}),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -211,6 +238,36 @@ async fn regions_duplicates_and_existing_members() {
     assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
     let refused = if a.0 == 409 { &a.1 } else { &b.1 };
     assert_eq!(refused["error"]["code"], "identity_already_member");
+}
+
+#[tokio::test]
+async fn reused_form_key_needs_the_same_password() {
+    let server = Server::start(ServerOptions::default());
+    let client = reqwest::Client::new();
+    let applicant = fixture("fixture-resident");
+    let send = |applicant: &Applicant| {
+        client
+            .post(server.url("/api/v1/applications"))
+            .header("Idempotency-Key", "kunci-kios-1")
+            .multipart(applicant.form())
+            .send()
+    };
+    let first = send(&applicant).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+
+    // The same person retrying gets the same application back.
+    let retry = send(&applicant).await.unwrap();
+    assert_eq!(retry.status(), 200);
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry["status_token"], first["status_token"]);
+
+    // Someone else with the same key, NIK and e-mail but not the password gets nothing.
+    let other = changed(applicant, json!({"password": "Tebakan-999"}));
+    let refused = send(&other).await.unwrap();
+    assert_eq!(refused.status(), 409);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body.get("status_token").is_none(), "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -239,7 +239,10 @@ pub fn required_uploads(input: &ApplicationInput, policy: &Policy) -> Vec<Upload
     .and_then(|code| code.ancestor(Level::Regency))
     .map(|code| code.to_string());
     let domicile = Domicile::from_regency_code(regency_code.as_deref());
-    if domicile == Domicile::Outside && policy.statement_letter_outside {
+    // Until a regency is chosen or typed the domicile is unknown; the address fields already
+    // carry their own messages then.
+    let regency_given = regency_code.is_some() || !fields.regency.1.trim().is_empty();
+    if domicile == Domicile::Outside && policy.statement_letter_outside && regency_given {
         slots.push(UploadSlot::StatementLetter);
     }
     slots
@@ -706,8 +709,9 @@ impl<'a> AddressFields<'a> {
 /// Region codes, when sent, must be well formed and agree with each other (a village inside
 /// the district chosen). The most specific code fills in the names of its village, district,
 /// regency and province from the region table; levels the table does not know are typed.
-/// With the full imported table every code sent must exist, and the village must be chosen
-/// from the list; with the built-in table only Kota Mojokerto's villages are listed.
+/// With the full imported table every code sent must exist and a village code is required,
+/// whatever names are typed; with the built-in table only Kota Mojokerto's villages are
+/// listed.
 fn read_address(
     check: &mut Checker,
     fields: AddressFields<'_>,
@@ -770,7 +774,9 @@ fn read_address(
         if code_failed || choice_missing {
             return typed.1.trim().to_owned();
         }
-        if regions.is_complete() && typed.1.trim().is_empty() {
+        // With the full table only a listed village counts, so typed names cannot move an
+        // applicant into or out of the city.
+        if regions.is_complete() {
             check.fail(code_field, "required");
             choice_missing = true;
             return String::new();
@@ -1151,6 +1157,15 @@ mod tests {
             (
                 |i| i.village_code = "35.76.01.1099".into(),
                 vec![("village_code", "region_unknown")],
+            ),
+            (
+                |i| {
+                    i.village_code = String::new();
+                    i.village = "Kauman".into();
+                    i.district = "Prajuritkulon".into();
+                    i.regency_code = "35.76".into();
+                },
+                vec![("district_code", "required")],
             ),
             (
                 |i| i.district_code = "35.16.01".into(),

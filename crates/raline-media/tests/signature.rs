@@ -605,3 +605,27 @@ fn signed_letters_survive_damage() {
         }
     }
 }
+
+#[test]
+fn serial_needs_signature_bytes() {
+    let mut unsigned = pades_signature(&[("Reason", literal(&format!("[{SERIAL}] Meterai")))]);
+    unsigned.set("Contents", cms_placeholder(&[]));
+    let report = report(&Letter::new().sign(unsigned).save());
+    assert_eq!(report.signatures.len(), 1);
+    assert!(report.emeterai_serials.is_empty());
+}
+
+#[test]
+fn words_without_digits_are_no_serials() {
+    let report = reason_report("KOTAMOJOKERTOJAWATIMUR ABCDEFGHIJKLMNOPQRSTU1");
+    assert!(report.emeterai_serials.is_empty(), "{report:?}");
+}
+
+#[test]
+fn serials_per_file_capped() {
+    let serials: Vec<String> = (0..10)
+        .map(|n| format!("12345678901234567890{n:02}"))
+        .collect();
+    let report = reason_report(&serials.join(" "));
+    assert_eq!(report.emeterai_serials, serials[..4]);
+}

@@ -349,6 +349,15 @@ impl Store {
         Ok(())
     }
 
+    /// The Argon2id hash of the password chosen with an application.
+    pub async fn application_password_hash(&self, id: i64) -> StoreResult<Option<String>> {
+        let hash = sqlx::query_scalar("SELECT password_hash FROM applications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(hash)
+    }
+
     /// Returns the submission key of an application, from which the web layer derives the
     /// status link again for e-mails.
     pub async fn submission_key(&self, id: i64) -> StoreResult<Option<String>> {
@@ -389,14 +398,28 @@ impl Store {
         &self,
         filter: ApplicationFilter,
     ) -> StoreResult<Vec<QueueEntry>> {
+        // Each count is an index lookup (identity number, e-mail, phone, name and birth
+        // date), so a page of 50 costs 200 lookups. Rejected applications do not count.
         let rows = sqlx::query(
-            "SELECT id, registration_number, status, full_name, member_type, domicile, warnings, \
-             submitted_at FROM applications WHERE status = $1 \
-             ORDER BY submitted_at, id LIMIT $2 OFFSET $3",
+            "SELECT a.id, a.registration_number, a.status, a.full_name, a.member_type, \
+             a.domicile, a.warnings, a.submitted_at, \
+             (SELECT COUNT(*) FROM applications b WHERE b.identity_number = a.identity_number \
+               AND b.id <> a.id AND b.status <> $4 AND b.guardian_name IS NULL \
+               AND a.guardian_name IS NULL) \
+             + (SELECT COUNT(*) FROM applications b WHERE b.email_normalized = a.email_normalized \
+               AND b.id <> a.id AND b.status <> $4) \
+             + (SELECT COUNT(*) FROM applications b WHERE b.phone_e164 = a.phone_e164 \
+               AND b.id <> a.id AND b.status <> $4) \
+             + (SELECT COUNT(*) FROM applications b WHERE b.name_key = a.name_key \
+               AND b.birth_date = a.birth_date AND b.id <> a.id AND b.status <> $4) \
+             AS duplicate_count \
+             FROM applications a WHERE a.status = $1 \
+             ORDER BY a.submitted_at, a.id LIMIT $2 OFFSET $3",
         )
         .bind(filter.status.as_str())
         .bind(filter.limit)
         .bind(filter.offset)
+        .bind(ApplicationStatus::Rejected.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(QueueEntry::from_row).collect()

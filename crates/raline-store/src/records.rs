@@ -131,6 +131,9 @@ pub struct QueueEntry {
     pub member_type: String,
     pub domicile: Domicile,
     pub warning_count: usize,
+    /// Other applications and members sharing the identity number, e-mail, phone, or name
+    /// and birth date; e-Meterai serials are checked on the detail page only.
+    pub duplicate_count: i64,
     pub submitted_at: OffsetDateTime,
 }
 
@@ -148,6 +151,7 @@ impl QueueEntry {
             member_type: row.try_get("member_type")?,
             domicile: Domicile::parse(&domicile).ok_or_else(|| invalid("domicile", &domicile))?,
             warning_count: warnings.len(),
+            duplicate_count: row.try_get("duplicate_count")?,
             submitted_at: from_unix_millis(row.try_get("submitted_at")?)?,
         })
     }

@@ -328,6 +328,9 @@ struct QueueItem {
     member_type: String,
     domicile: &'static str,
     warning_count: usize,
+    /// Other applications and members sharing identity number, e-mail, phone, or name and
+    /// birth date.
+    duplicate_count: i64,
     submitted_at: String,
     waiting_seconds: i64,
 }
@@ -371,6 +374,7 @@ pub async fn staff_list(
             member_type: entry.member_type,
             domicile: entry.domicile.as_str(),
             warning_count: entry.warning_count,
+            duplicate_count: entry.duplicate_count,
             submitted_at: rfc3339(entry.submitted_at),
             waiting_seconds: (now - entry.submitted_at).whole_seconds().max(0),
         })
@@ -532,7 +536,8 @@ pub async fn staff_detail(
 struct ReasonBody {
     #[serde(default)]
     reason: String,
-    /// Finding codes the client showed; an approval is refused when a new one appeared.
+    /// Keys of the findings the client showed; an approval is refused when a new one
+    /// appeared.
     #[serde(default)]
     acknowledged_findings: Option<Vec<String>>,
 }

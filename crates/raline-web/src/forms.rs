@@ -132,15 +132,8 @@ pub async fn submit_application(
         }
     };
 
-    // A member registering again is sent to renewal. Children registered with a parent's KTP
-    // share that number, so only the applicant's own number counts.
     if let Some(application) = &application
-        && application.guardian.is_none()
-        && state
-            .store()
-            .member_number_for_identity(&application.identity_number)
-            .await?
-            .is_some()
+        && is_existing_member(state, application).await?
     {
         errors.insert(
             0,
@@ -193,6 +186,14 @@ pub async fn submit_application(
             registration_number,
         }) => {
             uploads::remove_files(state.files(), &stored_uploads).await;
+            // The key alone is no proof: on a shared device the next person may reuse a
+            // form, and an API key may be guessed. Only the password chosen with the first
+            // submission shows that this is the same applicant sending again.
+            if !same_password(state, id, &application.password.0).await? {
+                return Err(WebError::Conflict(
+                    "the form was already used by another applicant",
+                ));
+            }
             let warnings = match state.store().application(id).await? {
                 Some(record) => record.warnings,
                 None => Vec::new(),
@@ -210,6 +211,34 @@ pub async fn submit_application(
             Err(error)
         }
     }
+}
+
+/// Whether the applicant's own identity number belongs to a member, who should renew rather
+/// than register. Children registered with a parent's KTP share that number, so only the
+/// applicant's own number counts.
+pub async fn is_existing_member(
+    state: &AppState,
+    application: &NewApplication,
+) -> Result<bool, WebError> {
+    if application.guardian.is_some() {
+        return Ok(false);
+    }
+    let member = state
+        .store()
+        .member_number_for_identity(&application.identity_number)
+        .await?;
+    Ok(member.is_some())
+}
+
+/// Checks `password` against the hash stored with application `id`, on the blocking pool.
+async fn same_password(state: &AppState, id: i64, password: &str) -> Result<bool, WebError> {
+    let Some(hash) = state.store().application_password_hash(id).await? else {
+        return Ok(false);
+    };
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+        .await
+        .map_err(WebError::internal)
 }
 
 /// Returns the newest draft per slot that the current request does not replace.

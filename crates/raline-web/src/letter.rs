@@ -48,11 +48,16 @@ fn address_line(street: &str, rt: &str, rw: &str, places: [&str; 4]) -> String {
 
 fn place_of(regency: &str) -> String {
     let regency = regency.trim();
-    ["Kabupaten ", "Kota "]
-        .iter()
-        .find_map(|prefix| regency.strip_prefix(prefix))
-        .unwrap_or(regency)
-        .to_owned()
+    [
+        "Kabupaten Administrasi ",
+        "Kota Administrasi ",
+        "Kabupaten ",
+        "Kota ",
+    ]
+    .iter()
+    .find_map(|prefix| regency.strip_prefix(prefix))
+    .unwrap_or(regency)
+    .to_owned()
 }
 
 fn birth_text(locale: Locale, place: &str, date: Option<time::Date>) -> String {
@@ -80,16 +85,31 @@ impl LetterData {
             }
         };
         // The most specific code chosen names its region and every region above it; levels
-        // without a code keep the names typed.
+        // without a code keep the names typed. A code that no longer lies in the region
+        // chosen above it (the province changed afterwards) is dropped, as the form does.
         let regions = &state.policy().regions;
+        let chosen = crate::regions::cascade(
+            regions,
+            [
+                &pick(&values.province_code, &values.current_province_code),
+                &pick(&values.regency_code, &values.current_regency_code),
+                &pick(&values.district_code, &values.current_district_code),
+                &pick(&values.village_code, &values.current_village_code),
+            ],
+        );
         let deepest = [
-            pick(&values.village_code, &values.current_village_code),
-            pick(&values.district_code, &values.current_district_code),
-            pick(&values.regency_code, &values.current_regency_code),
-            pick(&values.province_code, &values.current_province_code),
+            "village_code",
+            "district_code",
+            "regency_code",
+            "province_code",
         ]
         .iter()
-        .find_map(|code| RegionCode::parse(code.trim()));
+        .find_map(|name| {
+            chosen
+                .selected
+                .get(name)
+                .and_then(|code| RegionCode::parse(code))
+        });
         let name_at = |level: Level, typed: String| -> String {
             deepest
                 .and_then(|code| code.ancestor(level))
@@ -160,8 +180,17 @@ impl LetterData {
     }
 }
 
-/// Renders the letter in `locale` on the blocking pool.
-async fn render(state: &AppState, locale: Locale, data: LetterData) -> Result<Vec<u8>, WebError> {
+/// What a field not filled in yet prints: a line to write on by hand.
+const BLANK: &str = "………………………………………";
+
+fn or_blank(value: &str) -> &str {
+    if value.is_empty() { BLANK } else { value }
+}
+
+/// Renders the letter on the blocking pool. It is always in Indonesian, whatever the page
+/// language, because the library files it with the application.
+async fn render(state: &AppState, data: LetterData) -> Result<Vec<u8>, WebError> {
+    let locale = Locale::Id;
     let today = raline_domain::dates::wib_date(OffsetDateTime::now_utc());
     let body = match &state.config().statement_letter_text {
         Some(text) => text.clone(),
@@ -193,11 +222,11 @@ async fn render(state: &AppState, locale: Locale, data: LetterData) -> Result<Ve
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         let fields = [
-            (labels[2].as_str(), data.name.as_str()),
-            (labels[3].as_str(), data.identity_number.as_str()),
-            (labels[4].as_str(), data.birth.as_str()),
-            (labels[5].as_str(), data.address.as_str()),
-            (labels[6].as_str(), data.phone.as_str()),
+            (labels[2].as_str(), or_blank(&data.name)),
+            (labels[3].as_str(), or_blank(&data.identity_number)),
+            (labels[4].as_str(), or_blank(&data.birth)),
+            (labels[5].as_str(), or_blank(&data.address)),
+            (labels[6].as_str(), or_blank(&data.phone)),
         ];
         let letter = StatementLetter {
             title: &labels[0],
@@ -207,7 +236,7 @@ async fn render(state: &AppState, locale: Locale, data: LetterData) -> Result<Ve
             place_and_date: &place_and_date,
             signer_caption: &labels[7],
             stamp_caption: &labels[8],
-            signer_name: &data.name,
+            signer_name: or_blank(&data.name),
         };
         state.letters().render(&letter).map_err(WebError::internal)
     })
@@ -240,8 +269,8 @@ pub async fn from_form(
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (_, values) = crate::public::input_from_pairs(pairs);
-    let data = LetterData::from_form(&state, locale, &values);
-    let pdf = render(&state, locale, data)
+    let data = LetterData::from_form(&state, Locale::Id, &values);
+    let pdf = render(&state, data)
         .await
         .map_err(|error| PageError::new(error, locale))?;
     Ok(pdf_response(pdf))
@@ -254,8 +283,8 @@ pub async fn from_status(
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let application = crate::status::application_for_token(&state, &token, locale).await?;
-    let data = LetterData::from_record(locale, &application);
-    let pdf = render(&state, locale, data)
+    let data = LetterData::from_record(Locale::Id, &application);
+    let pdf = render(&state, data)
         .await
         .map_err(|error| PageError::new(error, locale))?;
     Ok(pdf_response(pdf))
@@ -280,5 +309,9 @@ mod tests {
         assert_eq!(address_line("", "", "", ["", "", "", ""]), "");
         assert_eq!(place_of("Kabupaten Mojokerto"), "Mojokerto");
         assert_eq!(place_of("Kota Bandung"), "Bandung");
+        assert_eq!(
+            place_of("Kota Administrasi Jakarta Selatan"),
+            "Jakarta Selatan"
+        );
     }
 }

@@ -234,7 +234,10 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(public::landing))
         .route("/daftar", get(public::form))
-        .route("/daftar/wilayah", post(public::refresh_regions))
+        .route(
+            "/daftar/wilayah",
+            get(|| async { axum::response::Redirect::to("/daftar") }).post(public::refresh_regions),
+        )
         .route("/daftar/surat-pernyataan.pdf", post(letter::from_form))
         .route(
             "/status/{token}/surat-pernyataan.pdf",

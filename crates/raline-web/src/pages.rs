@@ -180,15 +180,26 @@ pub struct LanguageQuery {
 }
 
 /// Switches the language cookie and returns to the page the user came from.
+/// Whether `path` is a path on this site, safe to redirect to. Browsers drop tabs and line
+/// breaks from a `Location` before resolving it, so `/\t/evil.example` would become
+/// `//evil.example`; any control character, space or backslash is refused along with `//`.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 2048
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
 pub async fn set_language(
     Path(code): Path<String>,
     Query(query): Query<LanguageQuery>,
 ) -> Response {
     let locale = Locale::parse(&code).unwrap_or_default();
-    // Only same-site paths, so this cannot be used as an open redirect.
     let back = query
         .back
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .filter(|path| is_local_path(path))
         .unwrap_or_else(|| "/".to_owned());
     let cookie = format!(
         "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -204,4 +215,28 @@ pub async fn set_language(
 /// Returns the catalogue label of a choice, such as `sex-male`, in the given locale.
 pub fn label(locale: Locale, prefix: &str, value: &str) -> String {
     t(locale, &format!("{prefix}-{value}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn language_switch_redirects_only_to_local_paths() {
+        for path in ["/", "/daftar", "/status/abc?baru=1"] {
+            assert!(is_local_path(path), "{path}");
+        }
+        for path in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\u{7f}",
+            "/ /x",
+            "",
+        ] {
+            assert!(!is_local_path(path), "{path:?}");
+        }
+    }
 }

@@ -137,7 +137,8 @@ struct QueueRow {
     full_name: String,
     member_type: String,
     domicile: String,
-    warning_count: usize,
+    /// NIK warnings plus duplicates, as the detail page lists them.
+    finding_count: i64,
     waiting: String,
     submitted_at: String,
 }
@@ -180,7 +181,8 @@ pub async fn queue(
             full_name: entry.full_name,
             member_type: state.config().member_type_name(&entry.member_type),
             domicile: label(locale, "domicile", entry.domicile.as_str()),
-            warning_count: entry.warning_count,
+            finding_count: i64::try_from(entry.warning_count).unwrap_or(i64::MAX)
+                + entry.duplicate_count,
             waiting: format_waiting(locale, now - entry.submitted_at),
             submitted_at: format_instant(locale, entry.submitted_at),
         })
@@ -224,6 +226,9 @@ pub async fn queue(
 /// A machine check result shown to staff, with a link to the other record for duplicates.
 #[derive(Debug, Clone, Serialize)]
 pub struct StaffFinding {
+    /// The code, with the other record's id when there is one (`duplicate_phone:42`), so that
+    /// an approval can tell a new duplicate from one already seen.
+    pub key: String,
     pub code: &'static str,
     pub message: String,
     /// What staff should check or do about it.
@@ -249,6 +254,11 @@ pub async fn staff_findings(
         .collect();
     for duplicate in state.store().find_duplicates(application).await? {
         findings.push(StaffFinding {
+            key: format!(
+                "{}:{}",
+                duplicate.finding.as_str(),
+                duplicate.application_id
+            ),
             other_application_id: Some(duplicate.application_id),
             other_registration_number: Some(duplicate.registration_number),
             member_number: duplicate.member_number,
@@ -260,6 +270,7 @@ pub async fn staff_findings(
 
 fn finding(locale: Locale, code: FindingCode) -> StaffFinding {
     StaffFinding {
+        key: code.as_str().to_owned(),
         code: code.as_str(),
         message: t(locale, &format!("finding-{}", code.as_str())),
         check: t(locale, &format!("finding-{}-check", code.as_str())),
@@ -382,7 +393,7 @@ pub async fn detail(
                 .map(|message| message.message)
         }),
     };
-    let findings_seen = finding_codes(&findings).join(",");
+    let findings_seen = finding_keys(&findings).join(",");
     let serials = state.store().emeterai_serials(id).await?;
     let signatures: i64 = uploads
         .iter()
@@ -502,20 +513,22 @@ pub fn decision_reason(decision: Decision, reason: &str) -> Result<Option<String
     }
 }
 
-/// The finding codes of a list, sorted and without repeats, as the decision form carries
+/// The finding keys of a list, sorted and without repeats, as the decision form carries
 /// them.
-pub fn finding_codes(findings: &[StaffFinding]) -> Vec<&'static str> {
-    let codes: std::collections::BTreeSet<&'static str> =
-        findings.iter().map(|finding| finding.code).collect();
-    codes.into_iter().collect()
+pub fn finding_keys(findings: &[StaffFinding]) -> Vec<&str> {
+    let keys: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .map(|finding| finding.key.as_str())
+        .collect();
+    keys.into_iter().collect()
 }
 
 /// Applies a decision: approval issues the member and queues the card e-mail in one
 /// transaction.
 ///
 /// An approval looks for duplicates again, because another application or member may have
-/// appeared since the page was shown. When `seen_findings` is given and a finding is not in
-/// it, nothing is decided and `FindingsChanged` asks staff to look again. One member per
+/// appeared since the page was shown. When `seen_findings` (finding keys) is given and a
+/// finding is not in it, nothing is decided and `FindingsChanged` asks staff to look again. One member per
 /// identity number is enforced by the database whatever was seen.
 pub async fn apply_decision(
     state: &AppState,
@@ -535,9 +548,9 @@ pub async fn apply_decision(
         && let Some(seen) = seen_findings
     {
         let findings = staff_findings(state, crate::i18n::Locale::Id, &application).await?;
-        let unseen = finding_codes(&findings)
+        let unseen = finding_keys(&findings)
             .into_iter()
-            .any(|code| !seen.iter().any(|seen| seen == code));
+            .any(|key| !seen.iter().any(|seen| seen == key));
         if unseen {
             return Err(WebError::FindingsChanged);
         }

@@ -297,6 +297,17 @@ pub async fn submit_correction(
             None
         }
     };
+    if let Some(corrected) = &corrected
+        && crate::forms::is_existing_member(&state, corrected).await?
+    {
+        errors.insert(
+            0,
+            FieldError {
+                field: "identity_number",
+                code: "existing_member",
+            },
+        );
+    }
 
     let corrected = match corrected {
         Some(corrected) if errors.is_empty() => corrected,

@@ -236,8 +236,11 @@ async fn store_one(files: &FileStore, upload: ProcessedUpload) -> Result<NewUplo
             .signatures
             .as_ref()
             .map(|report| i64::try_from(report.signatures.len()).unwrap_or(i64::MAX)),
+        // Only a statement letter carries the e-Meterai; a serial in another document would
+        // be flagged against letters it has nothing to do with.
         emeterai_serials: upload
             .signatures
+            .filter(|_| upload.slot == UploadSlot::StatementLetter)
             .map(|report| report.emeterai_serials)
             .unwrap_or_default(),
     })

@@ -7,12 +7,22 @@
   if (!blocks.length || !window.fetch) {
     return;
   }
-  document.documentElement.classList.add("js-regions");
+  const root = document.documentElement;
+  root.classList.add("js-regions");
+
+  // Falls back to the button: shown again, with the lists left as they are.
+  function giveUp() {
+    root.classList.remove("js-regions");
+  }
 
   blocks.forEach(function (block) {
     const selects = Array.from(block.querySelectorAll("select[data-region-level]"));
+    // Only the answer to the latest choice in this block may fill a list; an older answer
+    // arriving late is dropped.
+    let latest = 0;
     selects.forEach(function (select, index) {
       select.addEventListener("change", function () {
+        const request = ++latest;
         const below = selects.slice(index + 1);
         below.forEach(function (child) {
           child.length = 1;
@@ -24,17 +34,24 @@
         }
         fetch("/api/v1/regions?parent=" + encodeURIComponent(select.value))
           .then(function (response) {
-            return response.ok ? response.json() : { regions: [] };
+            if (!response.ok) {
+              throw new Error("HTTP " + response.status);
+            }
+            return response.json();
           })
           .then(function (body) {
+            if (request !== latest) {
+              return;
+            }
             body.regions.forEach(function (region) {
               next.add(new Option(region.name, region.code));
             });
             next.disabled = body.regions.length === 0;
           })
           .catch(function () {
-            // Offline or failed: the button below still opens the list with a page load.
-            document.documentElement.classList.remove("js-regions");
+            if (request === latest) {
+              giveUp();
+            }
           });
       });
     });

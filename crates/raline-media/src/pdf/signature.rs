@@ -43,6 +43,14 @@ use crate::UploadError;
 /// (the signer's, the e-Meterai, perhaps a document timestamp), so more marks a crafted file.
 const MAX_SIGNATURES: usize = 64;
 
+/// Most serials recorded from one file. A letter carries one e-Meterai, rarely two; more
+/// would only let one file claim many serials.
+const MAX_SERIALS: usize = 4;
+
+/// Fewest digits in a serial. Serials are described as 22 digits; requiring some keeps
+/// 22-letter words such as `KOTAMOJOKERTOJAWATIMUR` out.
+const MIN_SERIAL_DIGITS: usize = 8;
+
 /// Maximum `/Parent` links followed to find a field's inherited `/FT`. Form field trees are
 /// usually 1 to 3 levels deep, and the limit also stops a cycle of parents.
 const MAX_FIELD_DEPTH: usize = 16;
@@ -108,8 +116,14 @@ pub(crate) fn read_signatures(document: &Document) -> Result<SignatureReport, Up
 
         let texts = [b"Name".as_slice(), b"Reason", b"Location", b"ContactInfo"]
             .map(|key| text_entry(document, dictionary, key));
-        for text in texts.iter().flatten() {
+        let has_contents = has_contents(document, dictionary);
+        // A dictionary without signature bytes is no stamp, whatever its text says.
+        let serial_texts = texts.iter().flatten().filter(|_| has_contents);
+        for text in serial_texts {
             for serial in emeterai_serials(text) {
+                if report.emeterai_serials.len() == MAX_SERIALS {
+                    break;
+                }
                 if !report.emeterai_serials.iter().any(|known| known == serial) {
                     report.emeterai_serials.push(serial.to_string());
                 }
@@ -126,7 +140,7 @@ pub(crate) fn read_signatures(document: &Document) -> Result<SignatureReport, Up
             contact_info,
             signed_at: signed_at_raw.as_deref().and_then(parse_pdf_date),
             signed_at_raw,
-            has_contents: has_contents(document, dictionary),
+            has_contents,
         });
     }
     Ok(report)
@@ -226,7 +240,7 @@ fn has_contents(document: &Document, dictionary: &Dictionary) -> bool {
 }
 
 /// Returns the e-Meterai serials in a text: words of exactly [`SERIAL_LEN`] ASCII digits and
-/// capital letters. A word ends at either end of the text or at a character that is neither a
+/// capital letters, with at least [`MIN_SERIAL_DIGITS`] digits. A word ends at either end of the text or at a character that is neither a
 /// letter nor a digit in any script. The last word of a truncated text is skipped, because it
 /// may be cut.
 fn emeterai_serials(text: &Text) -> impl Iterator<Item = &str> {
@@ -244,6 +258,7 @@ fn emeterai_serials(text: &Text) -> impl Iterator<Item = &str> {
             && word
                 .bytes()
                 .all(|byte| byte.is_ascii_digit() || byte.is_ascii_uppercase())
+            && word.bytes().filter(u8::is_ascii_digit).count() >= MIN_SERIAL_DIGITS
     })
 }
 

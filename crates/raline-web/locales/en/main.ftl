@@ -376,8 +376,14 @@ finding-duplicate_name_birth_date-check = Compare the NIKs and photos. The same 
 finding-existing_member-check = Do not approve: reject and direct the applicant to renew or reset their password.
 finding-emeterai_serial_reused-check = One e-Meterai is valid for one document only. Ask for a new statement letter with its own stamp.
 
-staff-detail-emeterai = The statement letter is signed electronically ({ $count } signatures). e-Meterai serial numbers: { $serials }.
-staff-detail-emeterai-none = The statement letter is signed electronically ({ $count } signatures), with no readable e-Meterai serial number.
+staff-detail-emeterai = The statement letter carries { $count ->
+        [one] one electronic signature
+       *[other] { $count } electronic signatures
+    }. e-Meterai serial numbers: { $serials }. RALINE does not verify them: check the serial with Peruri's e-Meterai verification service.
+staff-detail-emeterai-none = The statement letter carries { $count ->
+        [one] one electronic signature
+       *[other] { $count } electronic signatures
+    } with no readable e-Meterai serial number. RALINE does not verify them.
 staff-detail-domicile = Domicile
 
 form-region-refresh = Show choices

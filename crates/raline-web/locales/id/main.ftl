@@ -361,8 +361,8 @@ finding-duplicate_name_birth_date-check = Bandingkan NIK dan foto. Orang yang sa
 finding-existing_member-check = Jangan setujui: tolak dan arahkan pemohon memperpanjang keanggotaan atau mengatur ulang kata sandi.
 finding-emeterai_serial_reused-check = Satu e-Meterai hanya sah untuk satu dokumen. Minta surat pernyataan baru dengan meterai sendiri.
 
-staff-detail-emeterai = Surat pernyataan ditandatangani secara elektronik ({ $count } tanda tangan). Nomor seri e-Meterai: { $serials }.
-staff-detail-emeterai-none = Surat pernyataan ditandatangani secara elektronik ({ $count } tanda tangan), tanpa nomor seri e-Meterai yang terbaca.
+staff-detail-emeterai = Surat pernyataan memuat { $count } tanda tangan elektronik. Nomor seri e-Meterai: { $serials }. RALINE tidak memeriksa keabsahannya: cek nomor seri di layanan verifikasi e-Meterai Peruri.
+staff-detail-emeterai-none = Surat pernyataan memuat { $count } tanda tangan elektronik tanpa nomor seri e-Meterai yang terbaca. RALINE tidak memeriksa keabsahannya.
 staff-detail-domicile = Domisili
 
 form-region-refresh = Tampilkan pilihan

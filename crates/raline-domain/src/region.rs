@@ -2,7 +2,7 @@
 //!
 //! A code has up to four parts: province `35`, regency or city `35.76`, district `35.76.01`
 //! and village `35.76.01.1003`. The binary carries the provinces, the regencies of Jawa Timur
-//! and Kota Mojokerto's districts and villages ([`RegionDirectory::built_in`]); the full table
+//! and Kota Mojokerto's districts and villages ([`RegionDirectory::built_in`]). The full table
 //! is imported into the database and loaded with [`RegionDirectory::from_table`].
 
 use serde::{Deserialize, Serialize};

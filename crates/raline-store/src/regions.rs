@@ -19,7 +19,7 @@ pub struct RegionRow {
     pub last_listed: Option<i64>,
 }
 
-/// What an import stored.
+/// Counts of an imported table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegionImport {
     /// Regions per level: provinces, regencies, districts, villages.

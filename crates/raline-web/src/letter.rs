@@ -15,7 +15,7 @@ use crate::error::WebError;
 use crate::i18n::{Locale, format_date, t, t_args};
 use crate::pages::{Lang, PageError};
 
-/// Longest value printed in one field of the letter, in characters. Form values are longer
+/// Maximum length of a value printed in one field of the letter, in characters. Form values are longer
 /// only when typed wrong, and validation reports them when the form is sent.
 const MAX_FIELD_CHARS: usize = 200;
 
@@ -26,7 +26,7 @@ struct LetterData {
     birth: String,
     address: String,
     phone: String,
-    /// Where the applicant signs: the regency or city of the address, without its prefix.
+    /// The place of signing: the regency or city of the address, without its prefix.
     place: String,
 }
 

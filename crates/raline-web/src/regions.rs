@@ -29,7 +29,7 @@ pub struct Cascade {
     pub regencies: Vec<RegionChoice>,
     pub districts: Vec<RegionChoice>,
     pub villages: Vec<RegionChoice>,
-    /// Chosen codes by field suffix (`province_code`, …), empty where nothing is chosen; a
+    /// Chosen codes by field suffix (`province_code`, …), empty where nothing is chosen. A
     /// choice that no longer lies in the region chosen above it is dropped.
     pub selected: BTreeMap<&'static str, String>,
 }

@@ -227,7 +227,7 @@ impl RegionDirectory {
             .chain(KOTA_MOJOKERTO_DISTRICTS)
             .chain(KOTA_MOJOKERTO_VILLAGES)
             .copied();
-        let mut directory = RegionDirectory::build(rows, std::iter::empty())
+        let mut directory = RegionDirectory::from_table(rows, std::iter::empty())
             .unwrap_or_else(|_| RegionDirectory::empty());
         directory.complete = false;
         directory
@@ -239,7 +239,14 @@ impl RegionDirectory {
         rows: impl IntoIterator<Item = (&'a str, &'a str)>,
         historical_districts: impl IntoIterator<Item = &'a str>,
     ) -> Result<RegionDirectory, RegionTableError> {
-        RegionDirectory::build(rows, historical_districts)
+        let mut builder = RegionTableBuilder::default();
+        for (code, name) in rows {
+            builder.add(code, name)?;
+        }
+        for code in historical_districts {
+            builder.add_historical_district(code)?;
+        }
+        builder.finish()
     }
 
     fn empty() -> RegionDirectory {
@@ -249,80 +256,6 @@ impl RegionDirectory {
             historical_districts: Vec::new(),
             complete: false,
         }
-    }
-
-    fn build<'a>(
-        rows: impl IntoIterator<Item = (&'a str, &'a str)>,
-        historical_districts: impl IntoIterator<Item = &'a str>,
-    ) -> Result<RegionDirectory, RegionTableError> {
-        let mut directory = RegionDirectory::empty();
-        for (code, name) in rows {
-            let parsed = RegionCode::parse(code.trim())
-                .ok_or_else(|| RegionTableError::BadCode(code.to_owned()))?;
-            let name = name.trim();
-            if name.is_empty() || name.len() > MAX_NAME_BYTES || name.chars().any(char::is_control)
-            {
-                return Err(RegionTableError::BadName {
-                    code: code.to_owned(),
-                });
-            }
-            let entry = Entry {
-                number: parsed.number,
-                name_start: u32::try_from(directory.names.len()).unwrap_or(u32::MAX),
-                name_len: u32::try_from(name.len()).unwrap_or(0),
-            };
-            directory.names.push_str(name);
-            directory.levels[parsed.level.index()].push(entry);
-        }
-
-        for level in &mut directory.levels {
-            level.sort_by_key(|entry| entry.number);
-        }
-        for (index, level) in directory.levels.iter().enumerate() {
-            if let Some(pair) = level
-                .windows(2)
-                .find(|pair| pair[0].number == pair[1].number)
-            {
-                let code = RegionCode {
-                    level: Level::from_parts(index + 1).unwrap_or(Level::Province),
-                    number: pair[0].number,
-                };
-                return Err(RegionTableError::Duplicate(code.to_string()));
-            }
-        }
-        for index in 1..4 {
-            let level = Level::from_parts(index + 1).unwrap_or(Level::Province);
-            for entry in &directory.levels[index] {
-                let code = RegionCode {
-                    level,
-                    number: entry.number,
-                };
-                let parent_known = code.parent().is_some_and(|p| directory.find(p).is_some());
-                if !parent_known {
-                    return Err(RegionTableError::Orphan(code.to_string()));
-                }
-            }
-        }
-        if directory.levels[0].is_empty() {
-            return Err(RegionTableError::Empty);
-        }
-
-        for code in historical_districts {
-            match RegionCode::parse(code.trim()) {
-                Some(RegionCode {
-                    level: Level::District,
-                    number,
-                }) => directory
-                    .historical_districts
-                    .push(u32::try_from(number).unwrap_or(u32::MAX)),
-                _ => return Err(RegionTableError::BadCode(code.to_owned())),
-            }
-        }
-        directory.historical_districts.sort_unstable();
-        directory.historical_districts.dedup();
-        directory.names.shrink_to_fit();
-        directory.complete = true;
-        Ok(directory)
     }
 
     /// Whether this is the full imported table, so that every district and village exists
@@ -440,6 +373,105 @@ impl RegionDirectory {
         } else {
             Err(NikError::UnknownDistrict)
         }
+    }
+}
+
+/// Builds a [`RegionDirectory`] row by row, so that a caller reading the table in pages holds
+/// only one page besides the directory itself.
+#[derive(Debug)]
+pub struct RegionTableBuilder {
+    directory: RegionDirectory,
+}
+
+impl Default for RegionTableBuilder {
+    fn default() -> Self {
+        RegionTableBuilder {
+            directory: RegionDirectory::empty(),
+        }
+    }
+}
+
+impl RegionTableBuilder {
+    /// Adds one current region.
+    pub fn add(&mut self, code: &str, name: &str) -> Result<(), RegionTableError> {
+        let parsed = RegionCode::parse(code.trim())
+            .ok_or_else(|| RegionTableError::BadCode(code.to_owned()))?;
+        let name = name.trim();
+        if name.is_empty() || name.len() > MAX_NAME_BYTES || name.chars().any(char::is_control) {
+            return Err(RegionTableError::BadName {
+                code: code.to_owned(),
+            });
+        }
+        let directory = &mut self.directory;
+        let entry = Entry {
+            number: parsed.number,
+            name_start: u32::try_from(directory.names.len()).unwrap_or(u32::MAX),
+            name_len: u32::try_from(name.len()).unwrap_or(0),
+        };
+        directory.names.push_str(name);
+        directory.levels[parsed.level.index()].push(entry);
+        Ok(())
+    }
+
+    /// Adds a district code that only an earlier list carries.
+    pub fn add_historical_district(&mut self, code: &str) -> Result<(), RegionTableError> {
+        match RegionCode::parse(code.trim()) {
+            Some(RegionCode {
+                level: Level::District,
+                number,
+            }) => {
+                self.directory
+                    .historical_districts
+                    .push(u32::try_from(number).unwrap_or(u32::MAX));
+                Ok(())
+            }
+            _ => Err(RegionTableError::BadCode(code.to_owned())),
+        }
+    }
+
+    /// Checks the whole table (no code twice, every region under a listed parent, at least
+    /// one province) and returns the directory.
+    pub fn finish(self) -> Result<RegionDirectory, RegionTableError> {
+        let mut directory = self.directory;
+        for level in &mut directory.levels {
+            level.sort_by_key(|entry| entry.number);
+            level.shrink_to_fit();
+        }
+        for (index, level) in directory.levels.iter().enumerate() {
+            if let Some(pair) = level
+                .windows(2)
+                .find(|pair| pair[0].number == pair[1].number)
+            {
+                let code = RegionCode {
+                    level: Level::from_parts(index + 1).unwrap_or(Level::Province),
+                    number: pair[0].number,
+                };
+                return Err(RegionTableError::Duplicate(code.to_string()));
+            }
+        }
+        for index in 1..4 {
+            let level = Level::from_parts(index + 1).unwrap_or(Level::Province);
+            for entry in &directory.levels[index] {
+                let code = RegionCode {
+                    level,
+                    number: entry.number,
+                };
+                let parent_known = code.parent().is_some_and(|p| directory.find(p).is_some());
+                if !parent_known {
+                    return Err(RegionTableError::Orphan(code.to_string()));
+                }
+            }
+        }
+        if directory.levels[0].is_empty() {
+            return Err(RegionTableError::Empty);
+        }
+
+        directory.historical_districts.sort_unstable();
+        directory.historical_districts.dedup();
+        directory.historical_districts.shrink_to_fit();
+        directory.names.shrink_to_fit();
+        directory.complete = true;
+        Ok(directory)
     }
 }
 

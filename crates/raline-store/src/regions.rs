@@ -1,10 +1,13 @@
 //! The imported Kemendagri region table.
 
 use raline_domain::RegionDirectory;
-use raline_domain::region::RegionTableError;
+use raline_domain::region::{RegionTableBuilder, RegionTableError};
 use sqlx::Row;
 
 use crate::{Store, StoreError, StoreResult};
+
+/// Rows per page when loading the table.
+const ROWS_PER_PAGE: i64 = 5_000;
 
 /// Rows per INSERT statement. 300 rows × 3 parameters stays far below SQLite's limit of
 /// 32,766 bound parameters and keeps PostgreSQL round trips few.
@@ -71,23 +74,41 @@ impl Store {
         })
     }
 
-    /// Loads the imported region table, or `None` when none was imported.
+    /// Loads the imported region table, or `None` when none was imported. The rows are read
+    /// in pages of [`ROWS_PER_PAGE`] by code, so loading holds one page besides the directory.
     pub async fn load_regions(&self) -> StoreResult<Option<RegionDirectory>> {
-        let rows = sqlx::query("SELECT code, name, last_listed FROM regions")
+        let mut builder = RegionTableBuilder::default();
+        let mut after = String::new();
+        let mut loaded = 0;
+        loop {
+            let rows = sqlx::query(
+                "SELECT code, name, last_listed FROM regions WHERE code > $1 \
+                 ORDER BY code LIMIT $2",
+            )
+            .bind(&after)
+            .bind(ROWS_PER_PAGE)
             .fetch_all(&self.pool)
             .await?;
-        if rows.is_empty() {
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("code")?;
+            for row in &rows {
+                let code: String = row.try_get("code")?;
+                let last_listed: Option<i64> = row.try_get("last_listed")?;
+                let added = match last_listed {
+                    Some(_) => builder.add_historical_district(&code),
+                    None => builder.add(&code, &row.try_get::<String, _>("name")?),
+                };
+                added.map_err(|error| StoreError::InvalidRegionTable(error.to_string()))?;
+            }
+            loaded += rows.len();
+        }
+        if loaded == 0 {
             return Ok(None);
         }
-        let mut table = Vec::with_capacity(rows.len());
-        for row in &rows {
-            table.push(RegionRow {
-                code: row.try_get("code")?,
-                name: row.try_get("name")?,
-                last_listed: row.try_get("last_listed")?,
-            });
-        }
-        directory_of(&table).map(Some)
+        builder
+            .finish()
+            .map(Some)
+            .map_err(|error| StoreError::InvalidRegionTable(error.to_string()))
     }
 }
 

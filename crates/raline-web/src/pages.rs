@@ -139,7 +139,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-/// The form's small script, which fills region lists without a page load.
+/// Serves the form's small script, which fills region lists without a page load.
 pub async fn script() -> Response {
     (
         [
@@ -182,7 +182,7 @@ pub struct LanguageQuery {
 /// Switches the language cookie and returns to the page the user came from.
 /// Whether `path` is a path on this site, safe to redirect to. Browsers drop tabs and line
 /// breaks from a `Location` before resolving it, so `/\t/evil.example` would become
-/// `//evil.example`; any control character, space or backslash is refused along with `//`.
+/// `//evil.example`. Any control character, space or backslash is refused, as is `//`.
 fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")

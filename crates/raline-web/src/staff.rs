@@ -231,7 +231,7 @@ pub struct StaffFinding {
     pub key: String,
     pub code: &'static str,
     pub message: String,
-    /// What staff should check or do about it.
+    /// The check or action staff should take.
     pub check: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_application_id: Option<i64>,
@@ -513,8 +513,8 @@ pub fn decision_reason(decision: Decision, reason: &str) -> Result<Option<String
     }
 }
 
-/// The finding keys of a list, sorted and without repeats, as the decision form carries
-/// them.
+/// Returns the finding keys of a list, sorted and without repeats, as the decision form
+/// carries them.
 pub fn finding_keys(findings: &[StaffFinding]) -> Vec<&str> {
     let keys: std::collections::BTreeSet<&str> = findings
         .iter()

@@ -47,7 +47,7 @@ const MAX_SIGNATURES: usize = 64;
 /// would only let one file claim many serials.
 const MAX_SERIALS: usize = 4;
 
-/// Fewest digits in a serial. Serials are described as 22 digits; requiring some keeps
+/// Minimum number of digits in a serial. Serials are described as 22 digits; requiring some keeps
 /// 22-letter words such as `KOTAMOJOKERTOJAWATIMUR` out.
 const MIN_SERIAL_DIGITS: usize = 8;
 
@@ -117,7 +117,7 @@ pub(crate) fn read_signatures(document: &Document) -> Result<SignatureReport, Up
         let texts = [b"Name".as_slice(), b"Reason", b"Location", b"ContactInfo"]
             .map(|key| text_entry(document, dictionary, key));
         let has_contents = has_contents(document, dictionary);
-        // A dictionary without signature bytes is no stamp, whatever its text says.
+        // A dictionary without signature bytes is no stamp, whatever its text contains.
         let serial_texts = texts.iter().flatten().filter(|_| has_contents);
         for text in serial_texts {
             for serial in emeterai_serials(text) {

@@ -80,6 +80,24 @@ fn http_client() -> reqwest::Client {
         .expect("build the HTTP client")
 }
 
+/// Returns applicant `index`, cycling through the list. A repeated applicant gets another NIK
+/// serial, because one person can be approved as a member only once; applicants registered
+/// with a parent's KTP keep it, since siblings may share one.
+fn distinct_person(applicants: &[Applicant], index: usize) -> Applicant {
+    let mut applicant = applicants[index % applicants.len()].clone();
+    let repeated = index >= applicants.len();
+    let own_number = applicant.record.get("guardian").is_none();
+    if repeated && own_number {
+        let number = applicant.field("identity_number").to_owned();
+        if number.len() == 16 {
+            let serial = format!("{:04}", 9000 + index % 1000);
+            applicant.record["identity_number"] =
+                Value::String(format!("{}{serial}", &number[..12]));
+        }
+    }
+    applicant
+}
+
 /// Builds the multipart form of `applicant` like `Applicant::form`, with `email` in place of
 /// the record's address.
 fn submission_form(applicant: &Applicant, email: &str) -> reqwest::multipart::Form {
@@ -900,7 +918,7 @@ async fn sigkill_loses_and_duplicates_nothing() {
     let submissions: Vec<Arc<Submission>> = (0..SUBMISSIONS)
         .map(|index| {
             Arc::new(Submission {
-                applicant: applicants[index % applicants.len()].clone(),
+                applicant: distinct_person(&applicants, index),
                 email: format!("uji-mati-{index:02}@example.id"),
                 idempotency_key: format!("crash-safety-{index:02}"),
             })

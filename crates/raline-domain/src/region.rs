@@ -72,15 +72,16 @@ impl Level {
     /// Digits of each part of a code at this level: 2, 2, 2, then 4 for villages.
     const PART_DIGITS: [usize; 4] = [2, 2, 2, 4];
 
+    /// The levels from the top down, in the order of [`Level::index`].
+    pub const ALL: [Level; 4] = [
+        Level::Province,
+        Level::Regency,
+        Level::District,
+        Level::Village,
+    ];
+
     fn from_parts(parts: usize) -> Option<Level> {
-        [
-            Level::Province,
-            Level::Regency,
-            Level::District,
-            Level::Village,
-        ]
-        .get(parts.checked_sub(1)?)
-        .copied()
+        Level::ALL.get(parts.checked_sub(1)?).copied()
     }
 }
 
@@ -137,7 +138,7 @@ impl RegionCode {
         (code.level == level).then_some(code)
     }
 
-    /// Whether `self` lies inside `other` or is `other`.
+    /// Tells whether `self` lies inside `other` or is `other`.
     pub fn is_within(self, other: RegionCode) -> bool {
         self.ancestor(other.level) == Some(other)
     }
@@ -179,7 +180,7 @@ pub struct Region<'a> {
     pub name: &'a str,
 }
 
-/// Why a region table could not be loaded.
+/// Reason a region table could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegionTableError {
     #[error("`{0}` is not a region code like 35.76.01.1003")]
@@ -194,7 +195,7 @@ pub enum RegionTableError {
     Empty,
 }
 
-/// Longest region name accepted, in bytes. The longest official names are about 40.
+/// Maximum length of a region name, in bytes. The longest official names are about 40.
 const MAX_NAME_BYTES: usize = 120;
 
 #[derive(Debug, Clone, Copy)]
@@ -204,7 +205,7 @@ struct Entry {
     name_len: u32,
 }
 
-/// Every region RALINE knows, held compactly in memory (about 3 MB for the full table of
+/// The regions RALINE can look up, held compactly in memory (about 3 MB for the full table of
 /// some 92,000 regions) so that lookups and cascading choices need no database query.
 #[derive(Debug, Clone)]
 pub struct RegionDirectory {
@@ -218,7 +219,7 @@ pub struct RegionDirectory {
 }
 
 impl RegionDirectory {
-    /// The regions built into the binary: all provinces, Jawa Timur's regencies and Kota
+    /// Returns the regions built into the binary: all provinces, Jawa Timur's regencies and Kota
     /// Mojokerto's districts and villages.
     pub fn built_in() -> RegionDirectory {
         let rows = PROVINCES
@@ -258,7 +259,7 @@ impl RegionDirectory {
         }
     }
 
-    /// Whether this is the full imported table, so that every district and village exists
+    /// Tells whether this is the full imported table, so that every district and village exists
     /// in it. The built-in table is not complete.
     pub fn is_complete(&self) -> bool {
         self.complete
@@ -289,38 +290,44 @@ impl RegionDirectory {
         self.find(code).map(|entry| self.name_of(entry))
     }
 
-    /// Whether `code` exists: `Some(false)` when the table lists every region at that place
-    /// and `code` is not among them, `None` when the table cannot tell (the built-in table
-    /// lists no districts outside Kota Mojokerto, for example).
+    /// Tells whether `code` exists. Returns `Some(false)` when the table lists every region
+    /// at that place and `code` is not among them. Returns `None` when the table cannot tell,
+    /// because the built-in table lists no districts outside Kota Mojokerto, for example.
     pub fn is_listed(&self, code: RegionCode) -> Option<bool> {
         if self.find(code).is_some() {
             return Some(true);
         }
-        let siblings_listed = self.complete || !self.children(code.parent()).is_empty();
+        let siblings_listed = self.complete || self.has_children(code.parent());
         siblings_listed.then_some(false)
     }
 
-    /// Looks up a dotted code.
-    pub fn lookup(&self, code: &str) -> Option<(RegionCode, &str)> {
-        let parsed = RegionCode::parse(code)?;
-        self.name(parsed).map(|name| (parsed, name))
+    /// Returns the level and the sorted entries of the regions inside `parent`, or of the
+    /// provinces when `parent` is `None`.
+    fn child_entries(&self, parent: Option<RegionCode>) -> (Level, &[Entry]) {
+        let (level, range) = match parent {
+            None => (Level::Province, 0..=u64::MAX),
+            Some(parent) => match parent.child_range() {
+                Some(found) => found,
+                None => return (Level::Village, &[]),
+            },
+        };
+        let entries = &self.levels[level.index()];
+        let start = entries.partition_point(|entry| entry.number < *range.start());
+        let end = entries.partition_point(|entry| entry.number <= *range.end());
+        (level, &entries[start..end])
+    }
+
+    /// Checks, without building a list, whether the table has regions inside `parent`.
+    fn has_children(&self, parent: Option<RegionCode>) -> bool {
+        !self.child_entries(parent).1.is_empty()
     }
 
     /// Lists the regions inside `parent`, or the provinces when `parent` is `None`, ordered by
     /// code.
     pub fn children(&self, parent: Option<RegionCode>) -> Vec<Region<'_>> {
-        let (level, range) = match parent {
-            None => (Level::Province, 0..=u64::MAX),
-            Some(parent) => match parent.child_range() {
-                Some(found) => found,
-                None => return Vec::new(),
-            },
-        };
-        let entries = &self.levels[level.index()];
-        let start = entries.partition_point(|entry| entry.number < *range.start());
-        entries[start..]
+        let (level, entries) = self.child_entries(parent);
+        entries
             .iter()
-            .take_while(|entry| entry.number <= *range.end())
             .map(|entry| Region {
                 code: RegionCode {
                     level,
@@ -335,8 +342,8 @@ impl RegionDirectory {
     /// Checks the first six digits of a NIK, where it was first issued.
     ///
     /// The province must exist. With the full table the district must be in the current or a
-    /// historical list; with the built-in table only Jawa Timur's regencies and Kota
-    /// Mojokerto's districts can be checked.
+    /// historical list. The built-in table can check only Jawa Timur's regencies and Kota
+    /// Mojokerto's districts.
     pub fn check_nik_prefix(&self, digits: &str) -> Result<(), NikError> {
         let number = |range: std::ops::Range<usize>| -> Option<u64> {
             digits.get(range).and_then(|part| part.parse().ok())
@@ -357,13 +364,9 @@ impl RegionDirectory {
                 .is_ok_and(|number| self.historical_districts.binary_search(&number).is_ok());
         let known = if self.complete {
             district_known
-        } else if self
-            .children(Some(code(Level::Regency, regency)))
-            .is_empty()
-        {
+        } else if !self.has_children(Some(code(Level::Regency, regency))) {
             // Regencies with no built-in districts cannot be checked further.
-            self.children(Some(code(Level::Province, province)))
-                .is_empty()
+            !self.has_children(Some(code(Level::Province, province)))
                 || self.find(code(Level::Regency, regency)).is_some()
         } else {
             district_known
@@ -376,8 +379,8 @@ impl RegionDirectory {
     }
 }
 
-/// Builds a [`RegionDirectory`] row by row, so that a caller reading the table in pages holds
-/// only one page besides the directory itself.
+/// Builds a [`RegionDirectory`] row by row, so that a caller reading the table in pages keeps
+/// only one page in memory besides the directory itself.
 #[derive(Debug)]
 pub struct RegionTableBuilder {
     directory: RegionDirectory,
@@ -443,15 +446,14 @@ impl RegionTableBuilder {
                 .find(|pair| pair[0].number == pair[1].number)
             {
                 let code = RegionCode {
-                    level: Level::from_parts(index + 1).unwrap_or(Level::Province),
+                    level: Level::ALL[index],
                     number: pair[0].number,
                 };
                 return Err(RegionTableError::Duplicate(code.to_string()));
             }
         }
-        for index in 1..4 {
-            let level = Level::from_parts(index + 1).unwrap_or(Level::Province);
-            for entry in &directory.levels[index] {
+        for level in Level::ALL[1..].iter().copied() {
+            for entry in &directory.levels[level.index()] {
                 let code = RegionCode {
                     level,
                     number: entry.number,

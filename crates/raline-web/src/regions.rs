@@ -50,26 +50,13 @@ fn choices(regions: &RegionDirectory, parent: Option<RegionCode>) -> Vec<RegionC
 pub fn cascade(regions: &RegionDirectory, codes: [&str; 4]) -> Cascade {
     let parsed: Vec<Option<RegionCode>> = codes
         .iter()
-        .zip([
-            Level::Province,
-            Level::Regency,
-            Level::District,
-            Level::Village,
-        ])
+        .zip(Level::ALL)
         .map(|(code, level)| RegionCode::parse(code.trim()).filter(|code| code.level == level))
         .collect();
     let deepest = parsed.iter().rev().flatten().next().copied();
 
     let mut chosen: Vec<RegionCode> = Vec::new();
-    for (index, level) in [
-        Level::Province,
-        Level::Regency,
-        Level::District,
-        Level::Village,
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (index, level) in Level::ALL.into_iter().enumerate() {
         let candidate = parsed[index].or_else(|| deepest.and_then(|code| code.ancestor(level)));
         let fits = candidate.filter(|code| {
             chosen.last().is_none_or(|parent| code.is_within(*parent))
@@ -107,7 +94,7 @@ pub fn cascade(regions: &RegionDirectory, codes: [&str; 4]) -> Cascade {
     cascade
 }
 
-/// The cascades of both address blocks of a form.
+/// Builds the cascades of both address blocks of a form.
 pub fn form_cascades(regions: &RegionDirectory, values: &ApplicationInput) -> [Cascade; 2] {
     [
         cascade(
@@ -156,16 +143,18 @@ pub fn built_in_lists(regions: &RegionDirectory) -> minijinja::Value {
             label: region.name.to_owned(),
         })
         .collect();
-    let villages: Vec<String> = names("35.76.01")
-        .into_iter()
-        .chain(names("35.76.02"))
-        .chain(names("35.76.03"))
+    let districts = names(region::KOTA_MOJOKERTO);
+    let villages: Vec<String> = RegionCode::parse(region::KOTA_MOJOKERTO)
+        .map(|city| regions.children(Some(city)))
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|district| names(&district.code))
         .collect();
     minijinja::context! {
         regencies,
         provinces,
         villages,
-        districts => names(region::KOTA_MOJOKERTO),
+        districts,
     }
 }
 

@@ -196,39 +196,24 @@ pub async fn correction_form(
         }
         Err(error) => return Err(error),
     };
-    let mut kept_uploads = state.store().uploads_for(application.id).await?;
-    kept_uploads.extend(
-        state
-            .store()
-            .draft_uploads(&correction_draft_key(&token))
-            .await?,
-    );
-    let view = FormView {
-        submission_key: String::new(),
-        values: input_from_record(&application),
-        errors: Vec::new(),
-        kept: kept_map(locale, &kept_uploads),
-    };
-    let html = render_form(&state, locale, &view, correction_mode(&token, &application))
-        .map_err(|error| PageError::new(error, locale))?;
-    Ok(html.into_response())
+    let values = input_from_record(&application);
+    render_correction(&state, locale, &token, &application, values).await
 }
 
-/// `POST /status/{token}/perbaikan/wilayah`: the correction form again with the next region
-/// list opened, like `public::refresh_regions`.
-pub async fn refresh_regions(
-    State(state): State<AppState>,
-    Lang(locale): Lang,
-    Path(token): Path<String>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+/// Renders the correction form with `values`, no errors, and the uploads kept so far: those of
+/// the application and the drafts of this correction.
+async fn render_correction(
+    state: &AppState,
+    locale: Locale,
+    token: &str,
+    application: &ApplicationRecord,
+    values: ApplicationInput,
 ) -> Result<Response, PageError> {
-    let application = application_needing_correction(&state, &token, locale).await?;
-    let (_, values) = crate::public::input_from_pairs(pairs);
     let mut kept_uploads = state.store().uploads_for(application.id).await?;
     kept_uploads.extend(
         state
             .store()
-            .draft_uploads(&correction_draft_key(&token))
+            .draft_uploads(&correction_draft_key(token))
             .await?,
     );
     let view = FormView {
@@ -237,9 +222,22 @@ pub async fn refresh_regions(
         errors: Vec::new(),
         kept: kept_map(locale, &kept_uploads),
     };
-    let html = render_form(&state, locale, &view, correction_mode(&token, &application))
+    let html = render_form(state, locale, &view, correction_mode(token, application))
         .map_err(|error| PageError::new(error, locale))?;
     Ok(html.into_response())
+}
+
+/// `POST /status/{token}/perbaikan/wilayah`: shows the correction form again with the next
+/// region list opened, like `public::refresh_regions`.
+pub async fn refresh_regions(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    Path(token): Path<String>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let application = application_needing_correction(&state, &token, locale).await?;
+    let (_, values) = crate::public::input_from_pairs(pairs);
+    render_correction(&state, locale, &token, &application, values).await
 }
 
 pub async fn submit_correction(

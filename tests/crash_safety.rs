@@ -81,8 +81,8 @@ fn http_client() -> reqwest::Client {
 }
 
 /// Returns applicant `index`, cycling through the list. A repeated applicant gets another NIK
-/// serial, because one person can be approved as a member only once; applicants registered
-/// with a parent's KTP keep it, since siblings may share one.
+/// serial, because one person can be approved as a member only once. Applicants registered
+/// with a parent's KTP keep that NIK, because siblings may share one.
 fn distinct_person(applicants: &[Applicant], index: usize) -> Applicant {
     let mut applicant = applicants[index % applicants.len()].clone();
     let repeated = index >= applicants.len();

@@ -131,7 +131,7 @@ async fn regions_duplicates_and_existing_members() {
         .unwrap();
     assert_eq!(bad.status(), 400);
 
-    // A village that is not in the table is refused, naming the field.
+    // A village that is not in the table is rejected, naming the field.
     let unknown_village = changed(
         fixture("fixture-resident"),
         json!({"village_code": "35.76.01.1999", "email": "lain@example.id"}),
@@ -167,11 +167,11 @@ async fn regions_duplicates_and_existing_members() {
         json!({"email": first.field("email"), "phone": first.field("phone")}),
     );
     let (sharing_id, _) = submit(&client, &server, &sharing).await;
-    let shown = detail(&client, &server, &staff, sharing_id).await;
-    let codes = finding_codes(&shown);
+    let sharing_detail = detail(&client, &server, &staff, sharing_id).await;
+    let codes = finding_codes(&sharing_detail);
     assert!(codes.contains(&"duplicate_email".to_owned()), "{codes:?}");
     assert!(codes.contains(&"duplicate_phone".to_owned()), "{codes:?}");
-    let linked = shown["findings"]
+    let linked = sharing_detail["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -198,7 +198,7 @@ async fn regions_duplicates_and_existing_members() {
         .unwrap();
     assert_eq!(row["duplicate_count"], 2, "{row}");
 
-    // An approval acknowledging fewer findings than there are is refused; with all of them it
+    // An approval acknowledging fewer findings than there are is rejected. With all of them it
     // goes through.
     let (status, body) = approve(
         &client,
@@ -215,7 +215,7 @@ async fn regions_duplicates_and_existing_members() {
         &server,
         &staff,
         sharing_id,
-        json!({"acknowledged_findings": finding_keys(&shown)}),
+        json!({"acknowledged_findings": finding_keys(&sharing_detail)}),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -236,8 +236,11 @@ async fn regions_duplicates_and_existing_members() {
     let mut statuses = [a.0, b.0];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
-    let refused = if a.0 == 409 { &a.1 } else { &b.1 };
-    assert_eq!(refused["error"]["code"], "identity_already_member");
+    let rejected_approval = if a.0 == 409 { &a.1 } else { &b.1 };
+    assert_eq!(
+        rejected_approval["error"]["code"],
+        "identity_already_member"
+    );
 }
 
 #[tokio::test]
@@ -264,9 +267,9 @@ async fn reused_form_key_needs_the_same_password() {
 
     // Someone else with the same key, NIK and e-mail but not the password gets nothing.
     let other = changed(applicant, json!({"password": "Tebakan-999"}));
-    let refused = send(&other).await.unwrap();
-    assert_eq!(refused.status(), 409);
-    let body: Value = refused.json().await.unwrap();
+    let rejected = send(&other).await.unwrap();
+    assert_eq!(rejected.status(), 409);
+    let body: Value = rejected.json().await.unwrap();
     assert!(body.get("status_token").is_none(), "{body}");
 }
 

@@ -104,7 +104,7 @@ pub fn load_applicants_from(base: &Path, file: &str) -> Vec<Applicant> {
         .collect()
 }
 
-/// The shared Kemendagri region files when present, else the project's small sample.
+/// Returns the shared Kemendagri region files when present, else the project's small sample.
 pub fn region_files() -> [PathBuf; 2] {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/wilayah");
     if shared.join("wilayah.csv").exists() {

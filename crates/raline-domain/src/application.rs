@@ -21,8 +21,8 @@ pub const MIN_PASSWORD_CHARS: usize = 6;
 /// a SIM can be held.
 pub const ADULT_AGE: i32 = 17;
 
-/// Youngest age at which an unmarried person holds a KTP: the KTP-el is recorded at 16 and
-/// some regions hand it out before the 17th birthday. Married people hold one at any age.
+/// Minimum age of an unmarried KTP holder, because the KTP-el is recorded at 16 and some
+/// regions issue it before the 17th birthday. Married people may have one at any age.
 pub const EARLY_KTP_AGE: i32 = 16;
 
 /// Longest accepted text field, in characters; keeps rows and cards bounded.
@@ -552,8 +552,8 @@ fn validate(
         check.fail("identity_number", "required");
     }
 
-    // Decide by the document held, not by age alone: a 16-year-old may hold a KTP, and a
-    // married person holds one at any age.
+    // Decide by the document the applicant has, not by age alone: a 16-year-old may have a
+    // KTP, and a married person may have one at any age.
     let ever_married = marital_status
         .as_deref()
         .is_some_and(|status| status != "belum_kawin");
@@ -708,7 +708,8 @@ impl<'a> AddressFields<'a> {
 ///
 /// Region codes, when sent, must be well formed and agree with each other (a village inside
 /// the district chosen). The most specific code fills in the names of its village, district,
-/// regency and province from the region table; levels the table does not know are typed.
+/// regency and province from the region table. Levels missing from the table keep the names
+/// typed.
 /// With the full imported table every code sent must exist and a village code is required,
 /// whatever names are typed; with the built-in table only Kota Mojokerto's villages are
 /// listed.
@@ -1100,7 +1101,7 @@ mod tests {
         );
     }
 
-    /// A table in the shape of the imported one, small enough to read.
+    /// Returns a policy with a table in the shape of the imported one, small enough to read.
     fn full_policy() -> Policy {
         let rows = [
             ("35", "Jawa Timur"),
@@ -1182,7 +1183,7 @@ mod tests {
             assert_eq!(validate(&changed).err().unwrap_or_default(), expected);
         }
 
-        // Living in Kabupaten Mojokerto is living outside the city, whatever the NIK says.
+        // Living in Kabupaten Mojokerto is living outside the city, whatever the NIK prefix is.
         let mut outside = input.clone();
         outside.current_address_same = "false".into();
         outside.current_address = "Dusun Jembul".into();

@@ -55,7 +55,7 @@ impl FindingCode {
         Self::ALL.into_iter().find(|code| code.as_str() == value)
     }
 
-    /// Whether the applicant sees this finding as a warning. Findings about other people's
+    /// Tells whether the applicant is shown this finding as a warning. Findings about other people's
     /// records stay with staff, so that the form does not reveal who else registered.
     pub fn shown_to_applicant(self) -> bool {
         matches!(

@@ -208,7 +208,7 @@ impl Nik {
 /// - Paspor: 6 to 9 letters and digits with at least one digit; Indonesian passports are one
 ///   or two letters followed by 7 digits, foreign ones vary.
 /// - Kartu pelajar: the 10-digit NISN.
-/// - KITAS and KITAP: 6 to 20 letters and digits with at least one digit; the printed register
+/// - KITAS and KITAP: 6 to 20 letters and digits with at least one digit. The printed register
 ///   numbers changed form over the years, so only the character set is checked.
 /// - Lainnya: up to 40 letters, digits, spaces, dots, slashes and hyphens.
 ///

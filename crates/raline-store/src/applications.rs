@@ -349,7 +349,7 @@ impl Store {
         Ok(())
     }
 
-    /// The Argon2id hash of the password chosen with an application.
+    /// Returns the Argon2id hash of the password chosen with an application.
     pub async fn application_password_hash(&self, id: i64) -> StoreResult<Option<String>> {
         let hash = sqlx::query_scalar("SELECT password_hash FROM applications WHERE id = $1")
             .bind(id)
@@ -623,8 +623,8 @@ impl Store {
         Ok(findings)
     }
 
-    /// The member number of a member registered with this identity number as their own, not
-    /// as a parent's, if there is one. Used to send existing members to renewal.
+    /// Returns the member number of a member registered with this identity number as their
+    /// own, not as a parent's, if there is one. Existing members are sent to renewal.
     pub async fn member_number_for_identity(
         &self,
         identity_number: &str,

@@ -75,7 +75,7 @@ impl Store {
     }
 
     /// Loads the imported region table, or `None` when none was imported. The rows are read
-    /// in pages of [`ROWS_PER_PAGE`] by code, so loading holds one page besides the directory.
+    /// in pages of [`ROWS_PER_PAGE`] by code, so loading keeps only one page in memory besides the directory.
     pub async fn load_regions(&self) -> StoreResult<Option<RegionDirectory>> {
         let mut builder = RegionTableBuilder::default();
         let mut after = String::new();

@@ -74,7 +74,7 @@ fn birth_text(locale: Locale, place: &str, date: Option<time::Date>) -> String {
 
 impl LetterData {
     /// Reads the letter's data from a form not yet sent. Region names come from the codes
-    /// chosen when the region table knows them, else from the names typed.
+    /// chosen when the region table lists them, else from the names typed.
     fn from_form(state: &AppState, locale: Locale, values: &ApplicationInput) -> LetterData {
         let current = values.current_address_same.trim() == "false";
         let pick = |id: &str, now: &str| -> String {
@@ -180,7 +180,7 @@ impl LetterData {
     }
 }
 
-/// What a field not filled in yet prints: a line to write on by hand.
+/// Placeholder printed for a field not filled in yet: a line to write on by hand.
 const BLANK: &str = "………………………………………";
 
 fn or_blank(value: &str) -> &str {

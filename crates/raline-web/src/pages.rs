@@ -180,7 +180,7 @@ pub struct LanguageQuery {
 }
 
 /// Switches the language cookie and returns to the page the user came from.
-/// Whether `path` is a path on this site, safe to redirect to. Browsers drop tabs and line
+/// Tells whether `path` is a path on this site, safe to redirect to. Browsers drop tabs and line
 /// breaks from a `Location` before resolving it, so `/\t/evil.example` would become
 /// `//evil.example`. Any control character, space or backslash is refused, as is `//`.
 fn is_local_path(path: &str) -> bool {

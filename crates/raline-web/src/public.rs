@@ -113,8 +113,8 @@ pub fn input_from_pairs(pairs: Vec<(String, String)>) -> (Option<String>, Applic
             fields.insert(name, serde_json::Value::String(value));
         }
     }
-    // Every field is a string and unknown names are ignored, so this cannot fail; an empty
-    // form is the fallback all the same.
+    // Every field of `ApplicationInput` is a string with a default and unknown names are
+    // ignored, so deserializing cannot fail. An empty form is the fallback nonetheless.
     let input = serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
     (key, input)
 }

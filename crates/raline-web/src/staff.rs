@@ -528,7 +528,7 @@ pub fn finding_keys(findings: &[StaffFinding]) -> Vec<&str> {
 ///
 /// An approval looks for duplicates again, because another application or member may have
 /// appeared since the page was shown. When `seen_findings` (finding keys) is given and a
-/// finding is not in it, nothing is decided and `FindingsChanged` asks staff to look again. One member per
+/// finding is not in it, nothing is decided and `FindingsChanged` makes staff review the findings again. One member per
 /// identity number is enforced by the database whatever was seen.
 pub async fn apply_decision(
     state: &AppState,

@@ -115,7 +115,7 @@ pub struct ProcessedUpload {
     pub content_type: &'static str,
     pub width: Option<u32>,
     pub height: Option<u32>,
-    /// What a PDF's digital signatures say, `None` for images.
+    /// The digital signatures found in a PDF, `None` for images.
     pub signatures: Option<raline_media::SignatureReport>,
 }
 

@@ -17,8 +17,8 @@
 
   blocks.forEach(function (block) {
     const selects = Array.from(block.querySelectorAll("select[data-region-level]"));
-    // Only the answer to the latest choice in this block may fill a list; an older answer
-    // arriving late is dropped.
+    // Only the response to the latest choice in this block may fill a list. An older response
+    // that arrives late is dropped.
     let latest = 0;
     selects.forEach(function (select, index) {
       select.addEventListener("change", function () {

@@ -44,6 +44,18 @@ pub struct Settings {
     /// it over (`RALINE_OUTBOX_LEASE_SECONDS`). Must exceed one SMTP send (60 s at most)
     /// in production.
     pub outbox_lease_seconds: u64,
+    /// Days before the end date on which renewal reminders are e-mailed
+    /// (`RALINE_REMINDER_DAYS`, comma-separated, e.g. `30,7`); empty turns reminders off.
+    pub reminder_days: Vec<u32>,
+    /// Seconds between two runs of the reminder task (`RALINE_REMINDER_INTERVAL_SECONDS`).
+    pub reminder_interval_seconds: u64,
+    /// Whether staff may approve an application before the applicant opened the e-mail
+    /// verification link (`RALINE_APPROVE_UNVERIFIED_EMAIL`).
+    pub approve_unverified_email: bool,
+    /// Header with the client address set by a reverse proxy, e.g. `X-Forwarded-For`
+    /// (`RALINE_CLIENT_IP_HEADER`). Member logins are throttled per address, so set it when
+    /// RALINE runs behind a proxy, and only then: clients can forge the header.
+    pub client_ip_header: Option<String>,
     pub smtp: SmtpSettings,
     pub library: LibrarySettings,
     pub member_types: Vec<MemberType>,
@@ -86,11 +98,7 @@ pub struct LibrarySettings {
 
 impl Default for Settings {
     fn default() -> Self {
-        let member_type = |code: &str, name: &str| MemberType {
-            code: code.to_owned(),
-            name: name.to_owned(),
-            validity_days: 365,
-        };
+        let member_type = |code: &str, name: &str| MemberType::new(code, name, 365);
         Settings {
             listen: "127.0.0.1:8080".to_owned(),
             base_url: None,
@@ -101,6 +109,10 @@ impl Default for Settings {
             statement_letter_text: None,
             session_hours: 12,
             outbox_lease_seconds: 120,
+            reminder_days: vec![30, 7],
+            reminder_interval_seconds: 15 * 60,
+            approve_unverified_email: true,
+            client_ip_header: None,
             smtp: SmtpSettings::default(),
             library: LibrarySettings::default(),
             member_types: vec![
@@ -185,6 +197,30 @@ impl Settings {
             })?;
         }
 
+        if let Some(value) = var("RALINE_REMINDER_DAYS") {
+            self.reminder_days = value
+                .split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(|part| {
+                    part.parse().with_context(|| {
+                        format!("RALINE_REMINDER_DAYS={value:?}: {part:?} is not a whole number")
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?;
+        }
+        if let Some(value) = text("RALINE_REMINDER_INTERVAL_SECONDS") {
+            self.reminder_interval_seconds = value.parse().with_context(|| {
+                format!("RALINE_REMINDER_INTERVAL_SECONDS={value:?} is not a whole number")
+            })?;
+        }
+        if let Some(value) = text("RALINE_APPROVE_UNVERIFIED_EMAIL") {
+            self.approve_unverified_email = matches!(value.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(value) = text("RALINE_CLIENT_IP_HEADER") {
+            self.client_ip_header = Some(value);
+        }
+
         if let Some(value) = text("RALINE_SMTP_URL") {
             self.smtp.url = Some(value);
         }
@@ -237,6 +273,20 @@ impl Settings {
                 self.outbox_lease_seconds
             );
         }
+        if self.reminder_days.iter().any(|days| !(1..=365).contains(days)) {
+            bail!("reminder_days must be between 1 and 365 days");
+        }
+        if !(10..=86_400).contains(&self.reminder_interval_seconds) {
+            bail!(
+                "reminder_interval_seconds must be between 10 and 86400, not {}",
+                self.reminder_interval_seconds
+            );
+        }
+        if let Some(header) = &self.client_ip_header
+            && axum::http::HeaderName::from_bytes(header.as_bytes()).is_err()
+        {
+            bail!("client_ip_header {header:?} is not a header name");
+        }
         if self.member_types.is_empty() {
             bail!("at least one [[member_types]] entry is needed");
         }
@@ -256,6 +306,27 @@ impl Settings {
                 bail!(
                     "member type {:?}: validity_days must be between 1 and 3650",
                     kind.code
+                );
+            }
+            let renewal = &kind.renewal;
+            if renewal.opens_days_before > 3650 || renewal.closes_days_after > 3650 {
+                bail!(
+                    "member type {:?}: renewal.opens_days_before and renewal.closes_days_after \
+                     must be at most 3650",
+                    kind.code
+                );
+            }
+            if let Some(slot) = renewal.documents.iter().find(|slot| {
+                !matches!(
+                    slot,
+                    raline_domain::UploadSlot::Photo | raline_domain::UploadSlot::IdentityDocument
+                )
+            }) {
+                bail!(
+                    "member type {:?}: renewal.documents may list photo and identity_document, \
+                     not {}",
+                    kind.code,
+                    slot.as_str()
                 );
             }
         }

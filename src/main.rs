@@ -286,6 +286,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         regions,
         upload_max_bytes: settings.upload_max_mb * 1024 * 1024,
         session_lifetime: time::Duration::hours(settings.session_hours),
+        reminder_days: settings.reminder_days.clone(),
+        approve_unverified_email: settings.approve_unverified_email,
+        client_ip_header: settings.client_ip_header.clone(),
     };
     let state = AppState::new(config, store.clone(), files.clone())
         .await

@@ -48,6 +48,7 @@ mod images;
 mod layout;
 mod letter;
 mod qr;
+mod svg;
 mod text;
 
 use krilla::metadata::Metadata;
@@ -59,6 +60,7 @@ use crate::fonts::FontSet;
 use crate::front::{FrontContent, FrontTemplate};
 
 pub use crate::error::CardError;
+pub use crate::svg::{code39_svg, qr_svg};
 pub use crate::layout::{CARD_HEIGHT_PT, CARD_WIDTH_PT};
 pub use crate::letter::{
     A4_HEIGHT_PT, A4_WIDTH_PT, LetterRenderer, MAX_LETTER_PAGES, StatementLetter,

@@ -122,12 +122,26 @@ impl std::fmt::Debug for Password {
     }
 }
 
-/// A member type the library offers, with the validity of a new card.
+/// A member type the library offers, with the validity of a new card and its renewal rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberType {
     pub code: String,
     pub name: String,
     pub validity_days: u32,
+    #[serde(default)]
+    pub renewal: crate::renewal::RenewalRules,
+}
+
+impl MemberType {
+    /// A member type with the default renewal rules.
+    pub fn new(code: &str, name: &str, validity_days: u32) -> Self {
+        MemberType {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            validity_days,
+            renewal: crate::renewal::RenewalRules::default(),
+        }
+    }
 }
 
 /// Library rules and reference data that validation depends on.
@@ -877,11 +891,7 @@ mod tests {
 
     fn policy() -> Policy {
         Policy {
-            member_types: vec![MemberType {
-                code: "umum".into(),
-                name: "Umum".into(),
-                validity_days: 365,
-            }],
+            member_types: vec![MemberType::new("umum", "Umum", 365)],
             statement_letter_outside: true,
             regions: Arc::new(RegionDirectory::built_in()),
         }

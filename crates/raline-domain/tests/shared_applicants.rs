@@ -54,11 +54,7 @@ fn with_each_table(check: impl Fn(&Policy)) {
 }
 
 fn policy(regions: Arc<RegionDirectory>) -> Policy {
-    let kind = |code: &str, days| MemberType {
-        code: code.into(),
-        name: code.into(),
-        validity_days: days,
-    };
+    let kind = |code: &str, days| MemberType::new(code, code, days);
     Policy {
         member_types: vec![
             kind("umum", 365),

@@ -137,7 +137,7 @@ async fn insert_uploads(
 }
 
 /// Inserts one upload row, of an application or of a draft, with its e-Meterai serials.
-async fn insert_upload_row(
+pub(crate) async fn insert_upload_row(
     transaction: &mut Transaction<'static, Any>,
     application_id: Option<i64>,
     draft_key: Option<&str>,
@@ -284,6 +284,13 @@ impl Store {
             now_millis,
         )
         .await?;
+        crate::accounts::queue_application_verification(
+            &mut transaction,
+            id,
+            &app.email_normalized,
+            now,
+        )
+        .await?;
 
         transaction.commit().await?;
         Ok(InsertOutcome::Created {
@@ -319,6 +326,11 @@ impl Store {
     ) -> StoreResult<()> {
         let now_millis = unix_millis(now);
         let mut transaction = self.begin_write().await?;
+        let previous_email: Option<String> =
+            sqlx::query_scalar("SELECT email_normalized FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *transaction)
+                .await?;
 
         let query = sqlx::query(
             "UPDATE applications SET status = $1, identity_type = $2, identity_number = $3, \
@@ -345,6 +357,21 @@ impl Store {
         insert_uploads(&mut transaction, id, uploads, now_millis).await?;
         let (draft_key, draft_ids) = drafts;
         attach_drafts(&mut transaction, id, draft_key, draft_ids, now_millis).await?;
+
+        // A corrected address must be verified again.
+        if previous_email.as_deref() != Some(app.email_normalized.as_str()) {
+            sqlx::query("UPDATE applications SET email_verified_at = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&mut *transaction)
+                .await?;
+            crate::accounts::queue_application_verification(
+                &mut transaction,
+                id,
+                &app.email_normalized,
+                now,
+            )
+            .await?;
+        }
         transaction.commit().await?;
         Ok(())
     }

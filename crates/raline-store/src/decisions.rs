@@ -6,7 +6,7 @@ use sqlx::Row;
 use time::{Date, OffsetDateTime};
 
 use crate::applications::next_counter_value;
-use crate::outbox::{OutboxKind, insert_outbox};
+use crate::outbox::{NewMessage, OutboxKind, insert_outbox};
 use crate::records::{DecisionRecord, MEMBER_COLUMNS};
 use crate::{
     MemberRecord, Store, StoreError, StoreResult, format_date, from_unix_millis, unix_millis,
@@ -92,9 +92,11 @@ impl Store {
             let row = sqlx::query(&format!(
                 "INSERT INTO members (member_number, application_id, identity_number, \
                  email_normalized, full_name, member_type, registered_on, valid_until, \
-                 uses_guardian_identity, created_at) \
+                 uses_guardian_identity, password_hash, email, phone, phone_e164, \
+                 email_verified_at, created_at) \
                  SELECT $1, id, identity_number, email_normalized, full_name, member_type, $2, $3, \
-                 CASE WHEN guardian_name IS NULL THEN 0 ELSE 1 END, $4 \
+                 CASE WHEN guardian_name IS NULL THEN 0 ELSE 1 END, password_hash, email, phone, \
+                 phone_e164, email_verified_at, $4 \
                  FROM applications WHERE id = $5 \
                  RETURNING {MEMBER_COLUMNS}"
             ))
@@ -117,14 +119,11 @@ impl Store {
             Decision::Reject => OutboxKind::Rejected,
             Decision::RequestCorrection => OutboxKind::CorrectionRequested,
         };
-        insert_outbox(
-            &mut transaction,
-            kind,
-            application_id,
-            member.as_ref().map(|m| m.id),
-            now_millis,
-        )
-        .await?;
+        let message = NewMessage {
+            member_id: member.as_ref().map(|m| m.id),
+            ..NewMessage::about_application(kind, application_id)
+        };
+        insert_outbox(&mut transaction, message, now_millis).await?;
 
         transaction.commit().await?;
         Ok(DecisionOutcome { status, member })

@@ -4,12 +4,14 @@
 //! timestamps as Unix milliseconds (`BIGINT`) and calendar dates as ISO 8601 text. Each backend
 //! has its own migration folder with the same file names.
 
+mod accounts;
 mod applications;
 mod decisions;
 mod files;
 mod outbox;
 mod records;
 mod regions;
+mod renewals;
 mod staff;
 
 use std::str::FromStr;
@@ -20,6 +22,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use time::OffsetDateTime;
 
+pub use accounts::{
+    ContactUpdate, IdentityCorrection, LinkProblem, MemberLogin, MemberSession,
+    RESET_LINK_LIFETIME, SessionKind, VERIFY_LINK_LIFETIME,
+};
 pub use applications::{ApplicationFilter, InsertOutcome, NewApplicationRecord, NewUpload};
 pub use decisions::{Approval, DecisionOutcome};
 pub use files::FileStore;
@@ -28,6 +34,7 @@ pub use records::{
     ApplicationRecord, DecisionRecord, DuplicateRecord, MemberRecord, QueueEntry, UploadRecord,
 };
 pub use regions::{RegionImport, RegionRow};
+pub use renewals::{NewRenewal, RenewalChannel, RenewalOutcome, RenewalRecord};
 pub use staff::{StaffRecord, StaffRole, StaffSession};
 
 /// Errors of the storage layer. The web layer maps them to HTTP statuses in one place.
@@ -51,6 +58,8 @@ pub enum StoreError {
     IdentityAlreadyMember,
     #[error("the region table is invalid: {0}")]
     InvalidRegionTable(String),
+    #[error("the member already has an open renewal")]
+    RenewalAlreadyOpen,
 }
 
 impl StoreError {

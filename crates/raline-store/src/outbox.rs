@@ -6,31 +6,52 @@ use time::OffsetDateTime;
 
 use crate::{Store, StoreError, StoreResult, from_unix_millis, unix_millis};
 
-/// Kind of message to the applicant. The worker renders the text when it sends.
+/// Kind of message to an applicant or member. The worker renders the text when it sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxKind {
     CardIssued,
     CorrectionRequested,
     Rejected,
+    /// The link that verifies the e-mail address (carries a link token).
+    EmailVerification,
+    /// The password reset link (carries a link token).
+    PasswordReset,
+    RenewalReminder,
+    /// A renewal was approved: the new card is attached.
+    RenewalApproved,
+    RenewalRejected,
+    RenewalCorrectionRequested,
 }
 
 impl OutboxKind {
+    pub const ALL: [OutboxKind; 9] = [
+        OutboxKind::CardIssued,
+        OutboxKind::CorrectionRequested,
+        OutboxKind::Rejected,
+        OutboxKind::EmailVerification,
+        OutboxKind::PasswordReset,
+        OutboxKind::RenewalReminder,
+        OutboxKind::RenewalApproved,
+        OutboxKind::RenewalRejected,
+        OutboxKind::RenewalCorrectionRequested,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OutboxKind::CardIssued => "card_issued",
             OutboxKind::CorrectionRequested => "correction_requested",
             OutboxKind::Rejected => "rejected",
+            OutboxKind::EmailVerification => "email_verification",
+            OutboxKind::PasswordReset => "password_reset",
+            OutboxKind::RenewalReminder => "renewal_reminder",
+            OutboxKind::RenewalApproved => "renewal_approved",
+            OutboxKind::RenewalRejected => "renewal_rejected",
+            OutboxKind::RenewalCorrectionRequested => "renewal_correction_requested",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [
-            OutboxKind::CardIssued,
-            OutboxKind::CorrectionRequested,
-            OutboxKind::Rejected,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == value)
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 }
 
@@ -74,6 +95,10 @@ pub struct OutboxMessage {
     pub channel: String,
     pub application_id: Option<i64>,
     pub member_id: Option<i64>,
+    pub renewal_id: Option<i64>,
+    /// Secret of the e-mail link of a verification or reset message; cleared once the
+    /// message is sent or has failed.
+    pub link_token: Option<String>,
     pub state: OutboxState,
     /// Delivery attempts so far, including the one in progress after a claim.
     pub attempts: i64,
@@ -86,8 +111,8 @@ pub struct OutboxMessage {
 pub const INTERRUPTED_ERROR: &str = "interrupted after it was handed to the mail server; it \
     may or may not have arrived, so it was not sent again";
 
-const OUTBOX_COLUMNS: &str = "id, kind, channel, application_id, member_id, state, attempts, \
-                              last_error, created_at, sent_at";
+const OUTBOX_COLUMNS: &str = "id, kind, channel, application_id, member_id, renewal_id, \
+                              link_token, state, attempts, last_error, created_at, sent_at";
 
 impl OutboxMessage {
     fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Self> {
@@ -101,6 +126,8 @@ impl OutboxMessage {
             channel: row.try_get("channel")?,
             application_id: row.try_get("application_id")?,
             member_id: row.try_get("member_id")?,
+            renewal_id: row.try_get("renewal_id")?,
+            link_token: row.try_get("link_token")?,
             state: OutboxState::parse(&state)
                 .ok_or_else(|| StoreError::InvalidStoredValue(format!("outbox state {state:?}")))?,
             attempts: row.try_get("attempts")?,
@@ -111,20 +138,42 @@ impl OutboxMessage {
     }
 }
 
+/// A message to queue, with the records it is about.
+pub(crate) struct NewMessage<'a> {
+    pub kind: OutboxKind,
+    pub application_id: i64,
+    pub member_id: Option<i64>,
+    pub renewal_id: Option<i64>,
+    pub link_token: Option<&'a str>,
+}
+
+impl NewMessage<'_> {
+    pub fn about_application(kind: OutboxKind, application_id: i64) -> Self {
+        NewMessage {
+            kind,
+            application_id,
+            member_id: None,
+            renewal_id: None,
+            link_token: None,
+        }
+    }
+}
+
 pub(crate) async fn insert_outbox(
     transaction: &mut Transaction<'static, Any>,
-    kind: OutboxKind,
-    application_id: i64,
-    member_id: Option<i64>,
+    message: NewMessage<'_>,
     now_millis: i64,
 ) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO outbox (kind, channel, application_id, member_id, state, attempts, \
-         next_attempt_at, created_at) VALUES ($1, 'email', $2, $3, $4, 0, $5, $5) RETURNING id",
+        "INSERT INTO outbox (kind, channel, application_id, member_id, renewal_id, link_token, \
+         state, attempts, next_attempt_at, created_at) \
+         VALUES ($1, 'email', $2, $3, $4, $5, $6, 0, $7, $7) RETURNING id",
     )
-    .bind(kind.as_str())
-    .bind(application_id)
-    .bind(member_id)
+    .bind(message.kind.as_str())
+    .bind(message.application_id)
+    .bind(message.member_id)
+    .bind(message.renewal_id)
+    .bind(message.link_token)
     .bind(OutboxState::Queued.as_str())
     .bind(now_millis)
     .fetch_one(&mut **transaction)
@@ -144,7 +193,8 @@ impl Store {
         lease: time::Duration,
     ) -> StoreResult<Option<OutboxMessage>> {
         let interrupted = sqlx::query(
-            "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1 \
+            "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1, \
+             link_token = NULL \
              WHERE state = 'sending' AND locked_until < $2 AND handed_over_at IS NOT NULL",
         )
         .bind(INTERRUPTED_ERROR)
@@ -191,8 +241,8 @@ impl Store {
 
     pub async fn mark_outbox_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE outbox SET state = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL \
-             WHERE id = $2",
+            "UPDATE outbox SET state = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL, \
+             link_token = NULL WHERE id = $2",
         )
         .bind(unix_millis(now))
         .bind(id)
@@ -222,7 +272,8 @@ impl Store {
 
     pub async fn fail_outbox_message(&self, id: i64, error: &str) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1 WHERE id = $2",
+            "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1, \
+             link_token = NULL WHERE id = $2",
         )
         .bind(error)
         .bind(id)
@@ -231,7 +282,8 @@ impl Store {
         Ok(())
     }
 
-    /// Messages of an application, oldest first, for staff.
+    /// Messages of an application, oldest first, for staff. Messages to the member it became
+    /// (renewals, reminders, password resets) carry the same application id and are included.
     pub async fn outbox_for_application(
         &self,
         application_id: i64,

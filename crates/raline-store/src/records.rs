@@ -162,6 +162,8 @@ impl QueueEntry {
 pub struct UploadRecord {
     pub id: i64,
     pub application_id: Option<i64>,
+    /// Set on files sent with a renewal; they join the application when it is approved.
+    pub renewal_id: Option<i64>,
     pub slot: UploadSlot,
     pub storage_name: String,
     /// For photos: the 30 × 40 mm card crop.
@@ -175,7 +177,7 @@ pub struct UploadRecord {
     pub created_at: OffsetDateTime,
 }
 
-pub(crate) const UPLOAD_COLUMNS: &str = "id, application_id, slot, storage_name, \
+pub(crate) const UPLOAD_COLUMNS: &str = "id, application_id, renewal_id, slot, storage_name, \
     card_storage_name, content_type, byte_size, width, height, signature_count, created_at";
 
 impl UploadRecord {
@@ -184,6 +186,7 @@ impl UploadRecord {
         Ok(UploadRecord {
             id: row.try_get("id")?,
             application_id: row.try_get("application_id")?,
+            renewal_id: row.try_get("renewal_id")?,
             slot: UploadSlot::parse(&slot).ok_or_else(|| invalid("upload slot", &slot))?,
             storage_name: row.try_get("storage_name")?,
             card_storage_name: row.try_get("card_storage_name")?,
@@ -203,15 +206,26 @@ pub struct MemberRecord {
     pub id: i64,
     pub member_number: String,
     pub application_id: i64,
+    pub identity_number: String,
     pub full_name: String,
     pub member_type: String,
     pub registered_on: Date,
+    /// Last day on which the card is valid.
     pub valid_until: Date,
+    /// Contact details, which the member may change.
+    pub email: String,
+    pub phone: String,
+    pub phone_e164: String,
+    /// The current address as the member typed it; `None` until changed, when the
+    /// application's address applies.
+    pub address: Option<String>,
+    pub email_verified: bool,
     pub created_at: OffsetDateTime,
 }
 
-pub(crate) const MEMBER_COLUMNS: &str = "id, member_number, application_id, full_name, \
-    member_type, registered_on, valid_until, created_at";
+pub(crate) const MEMBER_COLUMNS: &str = "id, member_number, application_id, identity_number, \
+    full_name, member_type, registered_on, valid_until, email, phone, phone_e164, address, \
+    email_verified_at, created_at";
 
 impl MemberRecord {
     pub(crate) fn from_row(row: &AnyRow) -> StoreResult<Self> {
@@ -221,10 +235,16 @@ impl MemberRecord {
             id: row.try_get("id")?,
             member_number: row.try_get("member_number")?,
             application_id: row.try_get("application_id")?,
+            identity_number: row.try_get("identity_number")?,
             full_name: row.try_get("full_name")?,
             member_type: row.try_get("member_type")?,
             registered_on: parse_date(&registered_on)?,
             valid_until: parse_date(&valid_until)?,
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            phone_e164: row.try_get("phone_e164")?,
+            address: row.try_get("address")?,
+            email_verified: row.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),
             created_at: from_unix_millis(row.try_get("created_at")?)?,
         })
     }

@@ -47,11 +47,7 @@ fn application_with(nik: &str, email: &str, change: fn(&mut ApplicationInput)) -
     };
     change(&mut input);
     let policy = Policy {
-        member_types: vec![MemberType {
-            code: "umum".into(),
-            name: "Umum".into(),
-            validity_days: 365,
-        }],
+        member_types: vec![MemberType::new("umum", "Umum", 365)],
         statement_letter_outside: true,
         regions: std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
     };

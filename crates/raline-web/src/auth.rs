@@ -55,7 +55,7 @@ impl StaffUser {
     }
 }
 
-fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
     // Comparing digests keeps the time independent of where the inputs first differ.
     Sha256::digest(left) == Sha256::digest(right)
 }

@@ -1,4 +1,5 @@
-//! E-mails for outbox messages, rendered when they are sent.
+//! E-mails for outbox messages, rendered when they are sent: cards, decisions, address
+//! verification, password resets, renewal reminders and renewal decisions.
 
 use raline_delivery::{Attachment, ComposeError, ComposeMail, OutgoingMail};
 use raline_store::{OutboxKind, OutboxMessage};
@@ -51,8 +52,20 @@ impl ComposeMail for Composer {
             .await
             .map_err(transient)?
             .ok_or_else(|| ComposeError::Permanent("application no longer exists".into()))?;
+        let member = match message.member_id {
+            Some(member_id) => Some(
+                state
+                    .store()
+                    .member(member_id)
+                    .await
+                    .map_err(transient)?
+                    .ok_or_else(|| ComposeError::Permanent("member no longer exists".into()))?,
+            ),
+            None => None,
+        };
         let locale = Locale::parse(&application.locale).unwrap_or_default();
         let library = &state.config().library.name;
+        let base_url = &state.config().base_url;
         let number = &application.registration_number;
 
         let status_url = state
@@ -62,24 +75,39 @@ impl ComposeMail for Composer {
             .map_err(transient)?
             .map(|key| {
                 let token = crate::forms::status_token(state, &key);
-                format!("{}/status/{token}", state.config().base_url)
+                format!("{base_url}/status/{token}")
             })
             .unwrap_or_default();
+        let link = |path: &str| -> Result<String, ComposeError> {
+            let token = message
+                .link_token
+                .as_deref()
+                .ok_or_else(|| ComposeError::Permanent("the link of the message is gone".into()))?;
+            Ok(format!("{base_url}{path}{token}"))
+        };
+        let member_or_error = || {
+            member
+                .as_ref()
+                .ok_or_else(|| ComposeError::Permanent("message has no member".into()))
+        };
+        let renewal_reason = || async {
+            match message.renewal_id {
+                Some(id) => state
+                    .store()
+                    .renewal(id)
+                    .await
+                    .map_err(transient)
+                    .map(|renewal| renewal.and_then(|renewal| renewal.decision_reason)),
+                None => Ok(None),
+            }
+        };
 
         let mut details = Vec::new();
         let mut attachments = Vec::new();
         let (subject, paragraphs) = match message.kind {
-            OutboxKind::CardIssued => {
-                let member_id = message
-                    .member_id
-                    .ok_or_else(|| ComposeError::Permanent("card message has no member".into()))?;
-                let member = state
-                    .store()
-                    .member(member_id)
-                    .await
-                    .map_err(transient)?
-                    .ok_or_else(|| ComposeError::Permanent("member no longer exists".into()))?;
-                let pdf = crate::card::render_member_card(state, &member, &application)
+            OutboxKind::CardIssued | OutboxKind::RenewalApproved => {
+                let member = member_or_error()?;
+                let pdf = crate::card::render_member_card(state, member, &application)
                     .await
                     .map_err(transient)?;
                 attachments.push(Attachment {
@@ -94,16 +122,27 @@ impl ComposeMail for Composer {
                     &[("number", member.member_number.as_str().into())],
                 ));
                 details.push(t_args(locale, "email-card-valid", &[("date", date.into())]));
+                let renewed = message.kind == OutboxKind::RenewalApproved;
+                let subject_key = if renewed {
+                    "email-renewal-approved-subject"
+                } else {
+                    "email-card-subject"
+                };
+                let body_key = if renewed {
+                    "email-renewal-approved-body"
+                } else {
+                    "email-card-body"
+                };
                 (
                     t_args(
                         locale,
-                        "email-card-subject",
+                        subject_key,
                         &[
                             ("library", library.as_str().into()),
                             ("number", member.member_number.as_str().into()),
                         ],
                     ),
-                    vec![t(locale, "email-card-body"), t(locale, "email-card-pickup")],
+                    vec![t(locale, body_key), t(locale, "email-card-pickup")],
                 )
             }
             OutboxKind::CorrectionRequested => (
@@ -130,19 +169,104 @@ impl ComposeMail for Composer {
                     t(locale, "email-rejected-action"),
                 ],
             ),
+            OutboxKind::EmailVerification => {
+                let url = link("/verifikasi-email/")?;
+                details.push(t_args(locale, "email-verify-link", &[("url", url.into())]));
+                (
+                    t_args(locale, "email-verify-subject", &[("library", library.as_str().into())]),
+                    vec![t(locale, "email-verify-body"), t(locale, "email-verify-expiry")],
+                )
+            }
+            OutboxKind::PasswordReset => {
+                let member = member_or_error()?;
+                let url = link("/akun/sandi-baru/")?;
+                details.push(t_args(
+                    locale,
+                    "email-card-number",
+                    &[("number", member.member_number.as_str().into())],
+                ));
+                details.push(t_args(locale, "email-reset-link", &[("url", url.into())]));
+                (
+                    t_args(locale, "email-reset-subject", &[("library", library.as_str().into())]),
+                    vec![t(locale, "email-reset-body"), t(locale, "email-reset-ignore")],
+                )
+            }
+            OutboxKind::RenewalReminder => {
+                let member = member_or_error()?;
+                let date = format_date(locale, member.valid_until);
+                details.push(t_args(
+                    locale,
+                    "email-card-number",
+                    &[("number", member.member_number.as_str().into())],
+                ));
+                details.push(t_args(
+                    locale,
+                    "email-reminder-link",
+                    &[("url", format!("{base_url}/akun/perpanjang").into())],
+                ));
+                (
+                    t_args(locale, "email-reminder-subject", &[("date", date.as_str().into())]),
+                    vec![
+                        t_args(locale, "email-reminder-body", &[("date", date.into())]),
+                        t(locale, "email-reminder-action"),
+                    ],
+                )
+            }
+            OutboxKind::RenewalRejected | OutboxKind::RenewalCorrectionRequested => {
+                let member = member_or_error()?;
+                let rejected = message.kind == OutboxKind::RenewalRejected;
+                details.push(t_args(
+                    locale,
+                    "email-reminder-link",
+                    &[("url", format!("{base_url}/akun/perpanjang").into())],
+                ));
+                let (subject_key, body_key, action_key) = if rejected {
+                    (
+                        "email-renewal-rejected-subject",
+                        "email-renewal-rejected-body",
+                        "email-rejected-action",
+                    )
+                } else {
+                    (
+                        "email-renewal-correction-subject",
+                        "email-renewal-correction-body",
+                        "email-renewal-correction-action",
+                    )
+                };
+                (
+                    t_args(
+                        locale,
+                        subject_key,
+                        &[("number", member.member_number.as_str().into())],
+                    ),
+                    vec![
+                        t(locale, body_key),
+                        renewal_reason().await?.unwrap_or_default(),
+                        t(locale, action_key),
+                    ],
+                )
+            }
         };
 
-        let link_key = match message.kind {
-            OutboxKind::CardIssued => "email-card-status",
-            OutboxKind::CorrectionRequested | OutboxKind::Rejected => "email-status-link",
+        let status_link = match message.kind {
+            OutboxKind::CardIssued => Some("email-card-status"),
+            OutboxKind::CorrectionRequested | OutboxKind::Rejected => Some("email-status-link"),
+            _ => None,
         };
-        if !status_url.is_empty() {
-            details.push(t_args(locale, link_key, &[("url", status_url.into())]));
+        if let Some(key) = status_link
+            && !status_url.is_empty()
+        {
+            details.push(t_args(locale, key, &[("url", status_url.into())]));
         }
 
+        // Messages to a member go to the member's current address and name.
+        let (to_address, to_name) = match &member {
+            Some(member) => (member.email.clone(), member.full_name.clone()),
+            None => (application.email.clone(), application.full_name.clone()),
+        };
         let context = minijinja::context! {
             locale => locale.code(),
-            greeting => t_args(locale, "email-greeting", &[("name", application.full_name.as_str().into())]),
+            greeting => t_args(locale, "email-greeting", &[("name", to_name.as_str().into())]),
             paragraphs,
             details,
             signature => t(locale, "email-signature"),
@@ -158,8 +282,8 @@ impl ComposeMail for Composer {
         };
 
         Ok(OutgoingMail {
-            to_address: application.email.clone(),
-            to_name: Some(application.full_name.clone()),
+            to_address,
+            to_name: Some(to_name),
             subject,
             text_body: render("email.txt")?,
             html_body: Some(render("email.html")?),

@@ -40,6 +40,15 @@ pub enum WebError {
     /// An approval found findings that the staff member had not seen on the page.
     #[error("new findings since the page was shown")]
     FindingsChanged,
+    /// The renewal window is not open for this member today.
+    #[error("renewal refused: {}", .0.code())]
+    RenewalRefused(raline_domain::RenewalRefusal),
+    /// Staff may not approve before the applicant verified the e-mail address.
+    #[error("the e-mail address is not verified")]
+    EmailUnverified,
+    /// Too many failed attempts from this account or address; the lock ends by itself.
+    #[error("too many attempts")]
+    TooManyAttempts,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -58,9 +67,14 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::Conflict(_)
             | WebError::FindingsChanged
-            | WebError::Store(StoreError::Conflict(_) | StoreError::IdentityAlreadyMember) => {
-                StatusCode::CONFLICT
-            }
+            | WebError::EmailUnverified
+            | WebError::Store(
+                StoreError::Conflict(_)
+                | StoreError::IdentityAlreadyMember
+                | StoreError::RenewalAlreadyOpen,
+            ) => StatusCode::CONFLICT,
+            WebError::RenewalRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             WebError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -83,6 +97,12 @@ impl WebError {
             WebError::Store(StoreError::IdentityAlreadyMember) => {
                 t(locale, "error-identity_already_member")
             }
+            WebError::Store(StoreError::RenewalAlreadyOpen) => {
+                t(locale, "error-renewal_already_open")
+            }
+            WebError::RenewalRefused(refusal) => renewal_refusal_message(locale, *refusal),
+            WebError::EmailUnverified => t(locale, "error-email_unverified"),
+            WebError::TooManyAttempts => t(locale, "error-too_many_attempts"),
             WebError::PayloadTooLarge { max_megabytes } => t_args(
                 locale,
                 "http-too-large",
@@ -108,6 +128,19 @@ impl WebError {
             tracing::debug!(reference, detail, "bad request");
         }
     }
+}
+
+/// Tells the member why renewing is not possible today and from or until when it was.
+pub fn renewal_refusal_message(locale: Locale, refusal: raline_domain::RenewalRefusal) -> String {
+    let date = match refusal {
+        raline_domain::RenewalRefusal::TooEarly { opens_on } => opens_on,
+        raline_domain::RenewalRefusal::TooLate { closed_on } => closed_on,
+    };
+    t_args(
+        locale,
+        &format!("error-{}", refusal.code()),
+        &[("date", crate::i18n::format_date(locale, date).into())],
+    )
 }
 
 /// Creates a short random id that links a client-visible error to its log line.
@@ -156,6 +189,10 @@ impl WebError {
             WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => "conflict",
             WebError::FindingsChanged => "findings_changed",
             WebError::Store(StoreError::IdentityAlreadyMember) => "identity_already_member",
+            WebError::Store(StoreError::RenewalAlreadyOpen) => "renewal_already_open",
+            WebError::RenewalRefused(refusal) => refusal.code(),
+            WebError::EmailUnverified => "email_unverified",
+            WebError::TooManyAttempts => "too_many_attempts",
             WebError::PayloadTooLarge { .. } => "payload_too_large",
             WebError::BadRequest(_) => "bad_request",
             WebError::Validation(_) => "validation_failed",

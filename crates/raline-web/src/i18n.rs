@@ -198,14 +198,23 @@ mod tests {
     use super::*;
     use time::macros::{date, datetime};
 
+    /// Message keys of every `.ftl` file of a locale.
     fn keys(locale: &str) -> Vec<String> {
-        let path = format!("{}/locales/{locale}/main.ftl", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_to_string(path)
-            .unwrap()
-            .lines()
-            .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim().to_owned()))
-            .filter(|key| !key.starts_with('#') && !key.is_empty())
-            .collect()
+        let folder = format!("{}/locales/{locale}", env!("CARGO_MANIFEST_DIR"));
+        let mut keys = Vec::new();
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|extension| extension != "ftl") {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            keys.extend(
+                text.lines()
+                    .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim().to_owned()))
+                    .filter(|key| !key.starts_with('#') && !key.is_empty()),
+            );
+        }
+        keys
     }
 
     #[test]

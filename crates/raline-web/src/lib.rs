@@ -11,11 +11,14 @@ mod error;
 mod forms;
 pub mod i18n;
 mod letter;
+mod member_auth;
 mod middleware;
 mod pages;
 mod public;
 mod regions;
+mod renewal;
 mod staff;
+mod staff_renewals;
 mod status;
 mod templates;
 mod throttle;
@@ -53,6 +56,14 @@ pub struct AppConfig {
     pub upload_max_bytes: usize,
     /// Staff session lifetime.
     pub session_lifetime: time::Duration,
+    /// Days before the end date on which renewal reminders go out, e.g. `[30, 7]`.
+    pub reminder_days: Vec<u32>,
+    /// Whether staff may approve an application whose e-mail address is not verified yet.
+    pub approve_unverified_email: bool,
+    /// Request header that carries the client address behind a reverse proxy (e.g.
+    /// `X-Forwarded-For`); `None` uses the connection's peer address. Login throttles count
+    /// failures per address, so behind a proxy this must be set.
+    pub client_ip_header: Option<String>,
 }
 
 /// The library as shown on pages, e-mails and cards.
@@ -116,6 +127,7 @@ struct Inner {
     /// Wakes the outbox worker after a transaction queued a message.
     outbox_wake: Arc<tokio::sync::Notify>,
     login_throttle: throttle::LoginThrottle,
+    member_throttle: member_auth::MemberThrottle,
     /// The empty registration form per locale (Indonesian, English), rendered once because
     /// only its submission key differs between requests.
     blank_forms: [std::sync::OnceLock<String>; 2],
@@ -152,6 +164,7 @@ impl AppState {
                 status_key,
                 outbox_wake: Arc::new(tokio::sync::Notify::new()),
                 login_throttle: throttle::LoginThrottle::default(),
+                member_throttle: member_auth::MemberThrottle::default(),
                 blank_forms: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
                 landing_pages: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
             }),
@@ -191,6 +204,10 @@ impl AppState {
 
     fn login_throttle(&self) -> &throttle::LoginThrottle {
         &self.inner.login_throttle
+    }
+
+    fn member_throttle(&self) -> &member_auth::MemberThrottle {
+        &self.inner.member_throttle
     }
 
     fn policy(&self) -> &Policy {
@@ -294,6 +311,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .merge(pages)
         .merge(api)
+        .merge(staff_renewals::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -96,7 +96,7 @@ pub async fn login(
 
 /// An Argon2id hash of a random password, verified when the user name is unknown so that
 /// both paths cost the same.
-static DUMMY_HASH: std::sync::LazyLock<String> =
+pub(crate) static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| password_auth::generate_hash(raline_store::random_token()));
 
 #[derive(Deserialize)]

@@ -1,25 +1,40 @@
-//! Failed-login throttling for staff accounts, kept in memory.
+//! Failed-attempt throttling (staff and member logins, reset requests), kept in memory.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Failed attempts allowed per user name within `WINDOW` before logins are refused.
+/// Failed attempts allowed per key within `WINDOW` before attempts are refused, by default.
 const MAX_FAILURES: u32 = 10;
 
 /// How long failures count, and how long a locked account stays locked.
 const WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Counts failed logins per user name. A lock ends by itself after `WINDOW`.
+/// Counts failed attempts per key (a user name, member login or client address). A lock
+/// ends by itself `WINDOW` after the first failure it counts.
 ///
-/// NOTE: the counts live in one process; several application nodes each allow
-/// `MAX_FAILURES`, and a restart clears them.
-#[derive(Default)]
+/// NOTE: the counts live in one process; several application nodes each allow the limit,
+/// and a restart clears them.
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
+    max_failures: u32,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle::with_limit(MAX_FAILURES)
+    }
 }
 
 impl LoginThrottle {
+    /// A throttle that locks a key after `max_failures` failures within the window.
+    pub fn with_limit(max_failures: u32) -> Self {
+        LoginThrottle {
+            failures: Mutex::new(HashMap::new()),
+            max_failures,
+        }
+    }
+
     /// Returns true while the user name has too many recent failures.
     pub fn is_locked(&self, username: &str) -> bool {
         let Ok(failures) = self.failures.lock() else {
@@ -27,7 +42,7 @@ impl LoginThrottle {
         };
         failures
             .get(&username.to_lowercase())
-            .is_some_and(|(count, since)| *count >= MAX_FAILURES && since.elapsed() < WINDOW)
+            .is_some_and(|(count, since)| *count >= self.max_failures && since.elapsed() < WINDOW)
     }
 
     pub fn record_failure(&self, username: &str) {

@@ -22,16 +22,15 @@ async fn app() -> (axum::Router, Store, tempfile::TempDir) {
             logo: None,
             card_rules: "1. Bawa kartu.".into(),
         },
-        member_types: vec![MemberType {
-            code: "umum".into(),
-            name: "Umum".into(),
-            validity_days: 365,
-        }],
+        member_types: vec![MemberType::new("umum", "Umum", 365)],
         statement_letter_outside: true,
         statement_letter_text: None,
         regions: std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
         upload_max_bytes: 5 * 1024 * 1024,
         session_lifetime: time::Duration::hours(1),
+        reminder_days: vec![30, 7],
+        approve_unverified_email: true,
+        client_ip_header: None,
     };
     let state = AppState::new(config, store.clone(), files).await.unwrap();
     (raline_web::router(state), store, folder)
@@ -250,11 +249,7 @@ fn application(email: &str) -> raline_domain::NewApplication {
         ..Default::default()
     };
     let policy = raline_domain::Policy {
-        member_types: vec![MemberType {
-            code: "umum".into(),
-            name: "Umum".into(),
-            validity_days: 365,
-        }],
+        member_types: vec![MemberType::new("umum", "Umum", 365)],
         statement_letter_outside: true,
         regions: std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
     };

@@ -1,0 +1,1 @@
+# Staff pages for renewals, members at the desk and identity corrections.

@@ -1,0 +1,151 @@
+//! Renewal steps shared by the member page, the staff pages and the API: quoting,
+//! submitting (with automatic approval where the member type allows it) and deciding.
+
+use raline_domain::renewal::needs_review;
+use raline_domain::{
+    Decision, FieldError, MemberType, RenewalApproval, RenewalQuote, RenewalRefusal, UploadSlot,
+};
+use raline_store::{MemberRecord, NewRenewal, NewUpload, RenewalChannel, RenewalOutcome};
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Locale;
+
+/// The member type of a member, or a conflict when the library no longer offers it.
+pub fn member_type<'a>(state: &'a AppState, member: &MemberRecord) -> Result<&'a MemberType, WebError> {
+    state
+        .policy()
+        .member_type(&member.member_type)
+        .ok_or(WebError::Conflict("the member type is no longer configured"))
+}
+
+/// What renewing today would give, or why it is not possible.
+pub fn quote(
+    state: &AppState,
+    member: &MemberRecord,
+    now: OffsetDateTime,
+) -> Result<Result<RenewalQuote, RenewalRefusal>, WebError> {
+    let kind = member_type(state, member)?;
+    let today = raline_domain::dates::wib_date(now);
+    Ok(kind
+        .renewal
+        .quote(kind.validity_days, member.valid_until, today))
+}
+
+/// A renewal just submitted, and whether it was approved on the spot.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub id: i64,
+    pub approved: Option<RenewalOutcome>,
+}
+
+/// Checks the window and the documents the member type asks for, stores the renewal and,
+/// where the member type approves automatically and nothing needs a look, approves it.
+///
+/// `uploads` are already stored files; on a refusal the caller removes them.
+pub async fn submit(
+    state: &AppState,
+    member: &MemberRecord,
+    uploads: &[NewUpload],
+    submission_key: Option<&str>,
+    channel: RenewalChannel,
+    desk: Option<DeskRenewal>,
+    locale: Locale,
+) -> Result<Submitted, WebError> {
+    let now = OffsetDateTime::now_utc();
+    let kind = member_type(state, member)?;
+    let quote = quote(state, member, now)?.map_err(WebError::RenewalRefused)?;
+
+    let uploaded: Vec<UploadSlot> = uploads.iter().map(|upload| upload.slot).collect();
+    let missing: Vec<FieldError> = kind
+        .renewal
+        .documents
+        .iter()
+        .filter(|slot| !uploaded.contains(slot))
+        .map(|slot| FieldError {
+            field: slot.as_str(),
+            code: "file_missing",
+        })
+        .collect();
+    if !missing.is_empty() && desk.is_none() {
+        let max_mb = state.config().upload_max_bytes / (1024 * 1024);
+        return Err(WebError::Validation(crate::forms::field_messages(
+            locale, &missing, max_mb,
+        )));
+    }
+
+    let id = state
+        .store()
+        .submit_renewal(
+            NewRenewal {
+                member_id: member.id,
+                channel,
+                term: quote.term,
+                fee_rupiah: quote.fee_rupiah,
+                paid: desk.is_some_and(|desk| desk.paid),
+                submission_key,
+                uploads,
+            },
+            now,
+        )
+        .await?;
+    tracing::info!(renewal_id = id, member_id = member.id, channel = channel.as_str(), "renewal submitted");
+
+    let correction_open = !state
+        .store()
+        .identity_corrections(Some(member.id), true)
+        .await?
+        .is_empty();
+    let approver = match desk {
+        Some(desk) => Some(Some(desk.staff_id)),
+        None if kind.renewal.approval == RenewalApproval::Automatic
+            && !needs_review(&uploaded, correction_open) =>
+        {
+            Some(None)
+        }
+        None => None,
+    };
+    let approved = match approver {
+        Some(staff_id) => Some(decide(state, staff_id, id, Decision::Approve, None, None).await?),
+        None => {
+            state.outbox_wake().notify_one();
+            None
+        }
+    };
+    Ok(Submitted { id, approved })
+}
+
+/// A renewal made by staff at the desk: approved at once by that staff member.
+#[derive(Debug, Clone, Copy)]
+pub struct DeskRenewal {
+    pub staff_id: i64,
+    pub paid: bool,
+}
+
+/// Decides a submitted renewal; `staff_id` is `None` for an automatic approval. The new end
+/// date is computed from the end date at this moment, inside the store's transaction.
+pub async fn decide(
+    state: &AppState,
+    staff_id: Option<i64>,
+    renewal_id: i64,
+    decision: Decision,
+    reason: Option<&str>,
+    paid: Option<bool>,
+) -> Result<RenewalOutcome, WebError> {
+    let now = OffsetDateTime::now_utc();
+    let today = raline_domain::dates::wib_date(now);
+    let outcome = state
+        .store()
+        .decide_renewal(renewal_id, staff_id, decision, reason, today, paid, now)
+        .await?;
+    state.outbox_wake().notify_one();
+    tracing::info!(
+        renewal_id,
+        member_id = outcome.member.id,
+        staff_id,
+        decision = decision.as_str(),
+        "renewal decided"
+    );
+    Ok(outcome)
+}

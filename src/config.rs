@@ -273,7 +273,11 @@ impl Settings {
                 self.outbox_lease_seconds
             );
         }
-        if self.reminder_days.iter().any(|days| !(1..=365).contains(days)) {
+        if self
+            .reminder_days
+            .iter()
+            .any(|days| !(1..=365).contains(days))
+        {
             bail!("reminder_days must be between 1 and 365 days");
         }
         if !(10..=86_400).contains(&self.reminder_interval_seconds) {

@@ -311,6 +311,13 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     );
     let worker = tokio::spawn(worker.run(shutdown.clone(), state.outbox_wake()));
     let cleanup = tokio::spawn(clean_periodically(store.clone(), files, shutdown.clone()));
+    let reminders = tokio::spawn(send_reminders_periodically(
+        store.clone(),
+        settings.reminder_days.clone(),
+        Duration::from_secs(settings.reminder_interval_seconds),
+        state.outbox_wake(),
+        shutdown.clone(),
+    ));
 
     tracing::info!(%bound, database = %redact_url(&settings.database_url()), "RALINE started");
     // Scripts and tests read this line to find the address when the port was 0.
@@ -318,18 +325,23 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 
     let app = raline_web::router(state);
     let mut server_shutdown = shutdown.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                _ = shutdown_signal() => {}
-                _ = server_shutdown.changed() => {}
-            }
-        })
-        .await?;
+    // The peer address feeds the per-address throttle of member logins.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        tokio::select! {
+            _ = shutdown_signal() => {}
+            _ = server_shutdown.changed() => {}
+        }
+    })
+    .await?;
 
     let _ = shutdown_sender.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
     cleanup.abort();
+    reminders.abort();
     store.close().await;
     tracing::info!("RALINE stopped");
     Ok(())
@@ -355,6 +367,37 @@ async fn shutdown_signal() {
 
 /// Hourly: deletes expired staff sessions and form uploads kept for more than a day for a
 /// form that was never completed.
+/// Queues the renewal reminders due today, at start-up and then every `interval`. Each
+/// reminder is recorded, so a restart or a second node never sends one twice.
+async fn send_reminders_periodically(
+    store: Store,
+    days_before: Vec<u32>,
+    interval: Duration,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    if days_before.is_empty() {
+        return;
+    }
+    let mut ticks = tokio::time::interval(interval);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        let now = OffsetDateTime::now_utc();
+        let today = raline_domain::dates::wib_date(now);
+        match store.queue_due_reminders(today, &days_before, now).await {
+            Ok(0) => {}
+            Ok(count) => {
+                tracing::info!(count, "renewal reminders queued");
+                wake.notify_one();
+            }
+            Err(error) => tracing::warn!(%error, "could not queue renewal reminders"),
+        }
+    }
+}
+
 async fn clean_periodically(store: Store, files: FileStore, mut shutdown: watch::Receiver<bool>) {
     let mut interval = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -365,6 +408,9 @@ async fn clean_periodically(store: Store, files: FileStore, mut shutdown: watch:
         let now = OffsetDateTime::now_utc();
         if let Err(error) = store.delete_expired_sessions(now).await {
             tracing::warn!(%error, "could not delete expired sessions");
+        }
+        if let Err(error) = store.delete_expired_member_sessions(now).await {
+            tracing::warn!(%error, "could not delete expired member sessions");
         }
         match store
             .delete_stale_drafts(now - time::Duration::days(1))

@@ -60,11 +60,11 @@ use crate::fonts::FontSet;
 use crate::front::{FrontContent, FrontTemplate};
 
 pub use crate::error::CardError;
-pub use crate::svg::{code39_svg, qr_svg};
 pub use crate::layout::{CARD_HEIGHT_PT, CARD_WIDTH_PT};
 pub use crate::letter::{
     A4_HEIGHT_PT, A4_WIDTH_PT, LetterRenderer, MAX_LETTER_PAGES, StatementLetter,
 };
+pub use crate::svg::{code39_svg, qr_svg};
 
 /// Maximum member number length, in characters, whose Code 39 barcode fits on the card with
 /// a narrow module of at least 0.6 pt (2.5 pixels at 300 dpi).

@@ -30,7 +30,8 @@ pub struct Contact {
 /// Checks contact details. Every field is required; errors name the field.
 pub fn validate_contact(input: &ContactInput) -> Result<Contact, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut fail = |field: &'static str, code: &'static str| errors.push(FieldError { field, code });
+    let mut fail =
+        |field: &'static str, code: &'static str| errors.push(FieldError { field, code });
 
     let email = input.email.trim().to_owned();
     if email.is_empty() {
@@ -50,7 +51,11 @@ pub fn validate_contact(input: &ContactInput) -> Result<Contact, Vec<FieldError>
         })
     };
 
-    let address = input.address.split_whitespace().collect::<Vec<_>>().join(" ");
+    let address = input
+        .address
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if address.is_empty() {
         fail("contact_address", "required");
     } else if address.chars().count() > MAX_ADDRESS_CHARS {

@@ -238,17 +238,49 @@ mod tests {
     #[test]
     fn adding_terms() {
         let cases = [
-            (date!(2026 - 01 - 31), Term::Months(1), date!(2026 - 02 - 28)),
-            (date!(2028 - 01 - 31), Term::Months(1), date!(2028 - 02 - 29)),
-            (date!(2026 - 03 - 31), Term::Months(1), date!(2026 - 04 - 30)),
-            (date!(2026 - 01 - 30), Term::Months(13), date!(2027 - 02 - 28)),
-            (date!(2026 - 08 - 31), Term::Months(6), date!(2027 - 02 - 28)),
-            (date!(2026 - 12 - 15), Term::Months(1), date!(2027 - 01 - 15)),
+            (
+                date!(2026 - 01 - 31),
+                Term::Months(1),
+                date!(2026 - 02 - 28),
+            ),
+            (
+                date!(2028 - 01 - 31),
+                Term::Months(1),
+                date!(2028 - 02 - 29),
+            ),
+            (
+                date!(2026 - 03 - 31),
+                Term::Months(1),
+                date!(2026 - 04 - 30),
+            ),
+            (
+                date!(2026 - 01 - 30),
+                Term::Months(13),
+                date!(2027 - 02 - 28),
+            ),
+            (
+                date!(2026 - 08 - 31),
+                Term::Months(6),
+                date!(2027 - 02 - 28),
+            ),
+            (
+                date!(2026 - 12 - 15),
+                Term::Months(1),
+                date!(2027 - 01 - 15),
+            ),
             (date!(2028 - 02 - 29), Term::Years(1), date!(2029 - 02 - 28)),
             (date!(2028 - 02 - 29), Term::Years(4), date!(2032 - 02 - 29)),
             (date!(2027 - 02 - 28), Term::Years(1), date!(2028 - 02 - 28)),
-            (date!(2027 - 03 - 01), Term::Days(365), date!(2028 - 02 - 29)),
-            (date!(2028 - 02 - 29), Term::Days(365), date!(2029 - 02 - 28)),
+            (
+                date!(2027 - 03 - 01),
+                Term::Days(365),
+                date!(2028 - 02 - 29),
+            ),
+            (
+                date!(2028 - 02 - 29),
+                Term::Days(365),
+                date!(2029 - 02 - 28),
+            ),
             (date!(2026 - 12 - 31), Term::Days(1), date!(2027 - 01 - 01)),
             (date!(9999 - 12 - 31), Term::Years(1), Date::MAX),
         ];

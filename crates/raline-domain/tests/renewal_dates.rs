@@ -214,7 +214,9 @@ fn custom_window() {
         Err(RenewalRefusal::TooEarly { .. })
     ));
     assert_eq!(
-        rules.quote(365, end, end).map(|quote| quote.new_valid_until),
+        rules
+            .quote(365, end, end)
+            .map(|quote| quote.new_valid_until),
         Ok(date!(2027 - 02 - 28))
     );
     assert_eq!(

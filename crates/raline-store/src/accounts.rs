@@ -482,6 +482,21 @@ impl Store {
         Ok(member)
     }
 
+    /// Sends a new verification link to a member's unverified address.
+    pub async fn resend_member_verification(
+        &self,
+        member_id: i64,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let Some(member) = self.member(member_id).await? else {
+            return Err(StoreError::Conflict("the member no longer exists"));
+        };
+        let mut transaction = self.begin_write().await?;
+        queue_member_link(&mut transaction, &member, LinkPurpose::VerifyEmail, now).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
     /// Whether the application's e-mail address has been verified.
     pub async fn application_email_verified(&self, application_id: i64) -> StoreResult<bool> {
         let verified: Option<Option<i64>> =

@@ -244,7 +244,9 @@ impl MemberRecord {
             phone: row.try_get("phone")?,
             phone_e164: row.try_get("phone_e164")?,
             address: row.try_get("address")?,
-            email_verified: row.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),
+            email_verified: row
+                .try_get::<Option<i64>, _>("email_verified_at")?
+                .is_some(),
             created_at: from_unix_millis(row.try_get("created_at")?)?,
         })
     }

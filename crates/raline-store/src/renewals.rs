@@ -97,8 +97,7 @@ impl RenewalRecord {
             member_type: row.try_get("member_type")?,
             member_valid_until: parse_date(&member_valid_until)?,
             status: ApplicationStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
-            channel: RenewalChannel::parse(&channel)
-                .ok_or_else(|| invalid("channel", &channel))?,
+            channel: RenewalChannel::parse(&channel).ok_or_else(|| invalid("channel", &channel))?,
             old_valid_until: old.as_deref().map(parse_date).transpose()?,
             new_valid_until: new.as_deref().map(parse_date).transpose()?,
             term: Term::parse(&term).ok_or_else(|| invalid("term", &term))?,
@@ -187,7 +186,8 @@ impl Store {
         };
 
         for upload in renewal.uploads {
-            let upload_id = insert_upload_row(&mut transaction, None, None, upload, now_millis).await?;
+            let upload_id =
+                insert_upload_row(&mut transaction, None, None, upload, now_millis).await?;
             sqlx::query("UPDATE uploads SET renewal_id = $1 WHERE id = $2")
                 .bind(id)
                 .bind(upload_id)
@@ -232,7 +232,9 @@ impl Store {
         .execute(&mut *transaction)
         .await?;
         if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict("the renewal is not waiting for correction"));
+            return Err(StoreError::Conflict(
+                "the renewal is not waiting for correction",
+            ));
         }
         for upload in uploads {
             sqlx::query(
@@ -244,7 +246,8 @@ impl Store {
             .bind(upload.slot.as_str())
             .execute(&mut *transaction)
             .await?;
-            let upload_id = insert_upload_row(&mut transaction, None, None, upload, now_millis).await?;
+            let upload_id =
+                insert_upload_row(&mut transaction, None, None, upload, now_millis).await?;
             sqlx::query("UPDATE uploads SET renewal_id = $1 WHERE id = $2")
                 .bind(id)
                 .bind(upload_id)
@@ -292,7 +295,9 @@ impl Store {
         .fetch_optional(&mut *transaction)
         .await?;
         let Some(row) = row else {
-            return Err(StoreError::Conflict("the renewal is not waiting for a decision"));
+            return Err(StoreError::Conflict(
+                "the renewal is not waiting for a decision",
+            ));
         };
         let member_id: i64 = row.try_get("member_id")?;
         let term: String = row.try_get("term")?;
@@ -491,7 +496,9 @@ async fn adopt_renewal_uploads(
     .await?;
     for slot in slots {
         if UploadSlot::parse(&slot).is_none() {
-            return Err(StoreError::InvalidStoredValue(format!("upload slot {slot:?}")));
+            return Err(StoreError::InvalidStoredValue(format!(
+                "upload slot {slot:?}"
+            )));
         }
         sqlx::query(
             "UPDATE uploads SET superseded_at = $1 \

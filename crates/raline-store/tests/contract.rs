@@ -4,12 +4,13 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`); each run creates and drops its own database.
 
 use raline_domain::{
-    ApplicationInput, ApplicationStatus, Decision, MemberType, NewApplication, Policy, UploadSlot,
-    validate_application,
+    ApplicationInput, ApplicationStatus, Decision, MemberType, NewApplication, Policy, Term,
+    UploadSlot, validate_application,
 };
 use raline_store::{
-    ApplicationFilter, Approval, InsertOutcome, NewApplicationRecord, NewUpload, OutboxKind,
-    OutboxState, StaffRole, Store, StoreError,
+    ApplicationFilter, Approval, ContactUpdate, InsertOutcome, LinkProblem, NewApplicationRecord,
+    NewRenewal, NewUpload, OutboxKind, OutboxMessage, OutboxState, RenewalChannel, SessionKind,
+    StaffRole, Store, StoreError,
 };
 use sqlx::Connection;
 use time::OffsetDateTime;
@@ -196,12 +197,21 @@ async fn contract(store: Store) {
     assert_eq!(findings[0].finding.as_str(), "existing_member");
     assert_eq!(findings[0].member_number.as_deref(), Some("26120400001"));
 
+    // Each registration queued an address verification e-mail with its link secret; those
+    // go out first.
+    let message = loop {
+        let message = store
+            .claim_outbox_message(NOW, time::Duration::minutes(5))
+            .await
+            .unwrap()
+            .unwrap();
+        if message.kind != OutboxKind::EmailVerification {
+            break message;
+        }
+        assert_eq!(message.link_token.as_ref().map(String::len), Some(64));
+        store.mark_outbox_sent(message.id, NOW).await.unwrap();
+    };
     // The outbox hands a message to one worker at a time.
-    let message = store
-        .claim_outbox_message(NOW, time::Duration::minutes(5))
-        .await
-        .unwrap()
-        .unwrap();
     assert_eq!(message.kind, OutboxKind::CardIssued);
     assert_eq!(message.member_id, Some(member.id));
     assert!(
@@ -238,7 +248,8 @@ async fn contract(store: Store) {
         .await
         .unwrap();
     let messages = store.outbox_for_application(id).await.unwrap();
-    assert_eq!(messages[0].state, OutboxState::Sent);
+    assert!(messages.iter().all(|m| m.state == OutboxState::Sent));
+    assert!(messages.iter().all(|m| m.link_token.is_none()));
 
     // Rejection and correction are recorded with who decided.
     store
@@ -480,6 +491,307 @@ async fn contract(store: Store) {
             .username,
         "petugas"
     );
+
+    accounts_and_renewals(&store, staff_id, member.id).await;
+}
+
+/// Member logins, e-mail links, renewals and reminders of the member approved above, whose
+/// card ends on 2027-12-04.
+async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
+    let member = store.member(member_id).await.unwrap().unwrap();
+    assert_eq!(member.email, "siti@example.id");
+    assert!(!member.email_verified);
+
+    // Login by member number or e-mail, with the registration password hash.
+    let by_number = store.members_for_login("26120400001").await.unwrap();
+    assert_eq!(by_number.len(), 1);
+    assert_eq!(by_number[0].password_hash, "hash");
+    let by_email = store.members_for_login(" SITI@example.id ").await.unwrap();
+    assert_eq!(by_email[0].member.id, member_id);
+    assert!(
+        store
+            .members_for_login("nobody@example.id")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Sessions by kind: a cookie secret is not an API token.
+    let cookie = store
+        .create_member_session(member_id, SessionKind::Cookie, NOW, time::Duration::days(7))
+        .await
+        .unwrap();
+    let api = store
+        .create_member_session(member_id, SessionKind::Api, NOW, time::Duration::days(30))
+        .await
+        .unwrap();
+    assert!(api.starts_with("rlm_"));
+    assert!(
+        store
+            .member_session(&cookie, SessionKind::Cookie, NOW)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .member_session(&cookie, SessionKind::Api, NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let later = NOW + time::Duration::days(8);
+    assert!(
+        store
+            .member_session(&cookie, SessionKind::Cookie, later)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A password reset link works once, ends every session and stops the old password.
+    assert_eq!(
+        store
+            .request_password_reset("26120400001", NOW)
+            .await
+            .unwrap(),
+        1
+    );
+    let reset = claim_kind(store, OutboxKind::PasswordReset).await;
+    let token = reset.link_token.clone().unwrap();
+    assert_eq!(store.check_reset_link(&token, NOW).await.unwrap(), Ok(()));
+    let late = NOW + time::Duration::hours(2);
+    assert_eq!(
+        store
+            .reset_password(&token, "new-hash", late)
+            .await
+            .unwrap(),
+        Err(LinkProblem::Expired)
+    );
+    assert_eq!(
+        store.reset_password(&token, "new-hash", NOW).await.unwrap(),
+        Ok(member_id)
+    );
+    assert_eq!(
+        store
+            .reset_password(&token, "other-hash", NOW)
+            .await
+            .unwrap(),
+        Err(LinkProblem::Used)
+    );
+    assert_eq!(
+        store
+            .reset_password(&"0".repeat(64), "x", NOW)
+            .await
+            .unwrap(),
+        Err(LinkProblem::Unknown)
+    );
+    assert_eq!(
+        store.members_for_login("26120400001").await.unwrap()[0].password_hash,
+        "new-hash"
+    );
+    assert!(
+        store
+            .member_session(&api, SessionKind::Api, NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A new e-mail address is unverified until its link is opened.
+    let contact = ContactUpdate {
+        email: "Siti.Baru@example.id".into(),
+        email_normalized: "siti.baru@example.id".into(),
+        phone: "081299990000".into(),
+        phone_e164: "+6281299990000".into(),
+        address: "Jl. Baru 2, Mojokerto".into(),
+    };
+    let updated = store
+        .update_member_contact(member_id, &contact, NOW)
+        .await
+        .unwrap();
+    assert_eq!(updated.address.as_deref(), Some("Jl. Baru 2, Mojokerto"));
+    assert!(!updated.email_verified);
+    let verify = claim_kind(store, OutboxKind::EmailVerification).await;
+    assert_eq!(verify.member_id, Some(member_id));
+    store
+        .verify_email(verify.link_token.as_ref().unwrap(), NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store
+            .member(member_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .email_verified
+    );
+
+    // Two renewals of one member cannot be open at once.
+    let new_renewal = |key| NewRenewal {
+        member_id,
+        channel: RenewalChannel::Online,
+        term: Term::Years(1),
+        fee_rupiah: 0,
+        paid: false,
+        submission_key: Some(key),
+        uploads: &[],
+    };
+    let renewal = store.submit_renewal(new_renewal("r-1"), NOW).await.unwrap();
+    assert_eq!(
+        store.submit_renewal(new_renewal("r-1"), NOW).await.unwrap(),
+        renewal
+    );
+    assert!(matches!(
+        store.submit_renewal(new_renewal("r-2"), NOW).await,
+        Err(StoreError::RenewalAlreadyOpen)
+    ));
+    let queue = store
+        .list_renewals(ApplicationStatus::Submitted, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(queue.iter().map(|r| r.id).collect::<Vec<_>>(), [renewal]);
+
+    // Approval adds the term to the later of today and the end date, once.
+    let today = date!(2027 - 11 - 20);
+    let outcome = store
+        .decide_renewal(
+            renewal,
+            Some(staff_id),
+            Decision::Approve,
+            None,
+            today,
+            Some(true),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.member.valid_until, date!(2028 - 12 - 04));
+    assert!(matches!(
+        store
+            .decide_renewal(
+                renewal,
+                Some(staff_id),
+                Decision::Approve,
+                None,
+                today,
+                None,
+                NOW
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let record = store.renewal(renewal).await.unwrap().unwrap();
+    assert_eq!(record.old_valid_until, Some(date!(2027 - 12 - 04)));
+    assert_eq!(record.new_valid_until, Some(date!(2028 - 12 - 04)));
+    assert_eq!(record.decided_by.as_deref(), Some("petugas"));
+    assert!(record.paid);
+    assert_eq!(
+        store.member(member_id).await.unwrap().unwrap().valid_until,
+        date!(2028 - 12 - 04)
+    );
+    let approved = claim_kind(store, OutboxKind::RenewalApproved).await;
+    assert_eq!(approved.renewal_id, Some(renewal));
+
+    // After a decision a new renewal may be submitted; a late one starts today.
+    let second = store.submit_renewal(new_renewal("r-3"), NOW).await.unwrap();
+    let outcome = store
+        .decide_renewal(
+            second,
+            None,
+            Decision::Approve,
+            None,
+            date!(2029 - 03 - 01),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.member.valid_until, date!(2030 - 03 - 01));
+
+    // Reminders: the smallest configured number of days not below the days left, once.
+    let day = |days| date!(2030 - 03 - 01) - time::Duration::days(days);
+    assert_eq!(
+        store
+            .queue_due_reminders(day(40), &[30, 7], NOW)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .queue_due_reminders(day(20), &[30, 7], NOW)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .queue_due_reminders(day(19), &[30, 7], NOW)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .queue_due_reminders(day(7), &[30, 7], NOW)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .queue_due_reminders(day(1), &[30, 7], NOW)
+            .await
+            .unwrap(),
+        0
+    );
+    let reminder = claim_kind(store, OutboxKind::RenewalReminder).await;
+    assert_eq!(reminder.member_id, Some(member_id));
+
+    // Identity corrections: one open at a time; approval changes the member's name.
+    let correction = store
+        .submit_identity_correction(
+            member_id,
+            Some("Siti Aminah"),
+            None,
+            None,
+            "Salah ketik",
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .submit_identity_correction(member_id, Some("Siti A"), None, None, "Lagi", NOW)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .decide_identity_correction(correction, staff_id, true, None, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.member(member_id).await.unwrap().unwrap().full_name,
+        "Siti Aminah"
+    );
+}
+
+/// Claims queued messages until one of `kind`, marking the others sent.
+async fn claim_kind(store: &Store, kind: OutboxKind) -> OutboxMessage {
+    let far = NOW + time::Duration::days(3650);
+    loop {
+        let message = store
+            .claim_outbox_message(far, time::Duration::minutes(5))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {kind:?} message queued"));
+        store.mark_outbox_sent(message.id, far).await.unwrap();
+        if message.kind == kind {
+            return message;
+        }
+    }
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ where
 }
 
 /// API messages are Indonesian unless the client asks for English with `Accept-Language`.
-fn api_locale(headers: &HeaderMap) -> Locale {
+pub(crate) fn api_locale(headers: &HeaderMap) -> Locale {
     let wants_english = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
@@ -54,7 +54,7 @@ fn api_locale(headers: &HeaderMap) -> Locale {
     }
 }
 
-fn api_error(error: impl Into<WebError>, locale: Locale) -> ApiError {
+pub(crate) fn api_error(error: impl Into<WebError>, locale: Locale) -> ApiError {
     ApiError {
         error: error.into(),
         locale,

@@ -173,8 +173,15 @@ impl ComposeMail for Composer {
                 let url = link("/verifikasi-email/")?;
                 details.push(t_args(locale, "email-verify-link", &[("url", url.into())]));
                 (
-                    t_args(locale, "email-verify-subject", &[("library", library.as_str().into())]),
-                    vec![t(locale, "email-verify-body"), t(locale, "email-verify-expiry")],
+                    t_args(
+                        locale,
+                        "email-verify-subject",
+                        &[("library", library.as_str().into())],
+                    ),
+                    vec![
+                        t(locale, "email-verify-body"),
+                        t(locale, "email-verify-expiry"),
+                    ],
                 )
             }
             OutboxKind::PasswordReset => {
@@ -187,8 +194,15 @@ impl ComposeMail for Composer {
                 ));
                 details.push(t_args(locale, "email-reset-link", &[("url", url.into())]));
                 (
-                    t_args(locale, "email-reset-subject", &[("library", library.as_str().into())]),
-                    vec![t(locale, "email-reset-body"), t(locale, "email-reset-ignore")],
+                    t_args(
+                        locale,
+                        "email-reset-subject",
+                        &[("library", library.as_str().into())],
+                    ),
+                    vec![
+                        t(locale, "email-reset-body"),
+                        t(locale, "email-reset-ignore"),
+                    ],
                 )
             }
             OutboxKind::RenewalReminder => {
@@ -205,7 +219,11 @@ impl ComposeMail for Composer {
                     &[("url", format!("{base_url}/akun/perpanjang").into())],
                 ));
                 (
-                    t_args(locale, "email-reminder-subject", &[("date", date.as_str().into())]),
+                    t_args(
+                        locale,
+                        "email-reminder-subject",
+                        &[("date", date.as_str().into())],
+                    ),
                     vec![
                         t_args(locale, "email-reminder-body", &[("date", date.into())]),
                         t(locale, "email-reminder-action"),

@@ -46,6 +46,9 @@ pub enum WebError {
     /// Staff may not approve before the applicant verified the e-mail address.
     #[error("the e-mail address is not verified")]
     EmailUnverified,
+    /// A member login with an unknown account or a wrong password (never told apart).
+    #[error("wrong login or password")]
+    InvalidLogin,
     /// Too many failed attempts from this account or address; the lock ends by itself.
     #[error("too many attempts")]
     TooManyAttempts,
@@ -63,7 +66,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Unauthorized | WebError::InvalidLogin => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::Conflict(_)
             | WebError::FindingsChanged
@@ -103,6 +106,7 @@ impl WebError {
             WebError::RenewalRefused(refusal) => renewal_refusal_message(locale, *refusal),
             WebError::EmailUnverified => t(locale, "error-email_unverified"),
             WebError::TooManyAttempts => t(locale, "error-too_many_attempts"),
+            WebError::InvalidLogin => t(locale, "account-login-failed"),
             WebError::PayloadTooLarge { max_megabytes } => t_args(
                 locale,
                 "http-too-large",
@@ -193,6 +197,7 @@ impl WebError {
             WebError::RenewalRefused(refusal) => refusal.code(),
             WebError::EmailUnverified => "email_unverified",
             WebError::TooManyAttempts => "too_many_attempts",
+            WebError::InvalidLogin => "invalid_login",
             WebError::PayloadTooLarge { .. } => "payload_too_large",
             WebError::BadRequest(_) => "bad_request",
             WebError::Validation(_) => "validation_failed",

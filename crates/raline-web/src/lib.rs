@@ -3,7 +3,9 @@
 //! Handlers translate HTTP into calls of `raline_domain` and `raline_store` and back; they hold
 //! no SQL and no membership rules.
 
+mod account;
 mod api;
+mod api_members;
 mod auth;
 mod card;
 mod compose;
@@ -246,6 +248,14 @@ pub fn router(state: AppState) -> Router {
         .route("/daftar", post(public::submit_form))
         .route("/status/{token}/perbaikan", post(status::submit_correction))
         .route("/api/v1/applications", post(api::create_application))
+        .route(
+            "/akun/perpanjang",
+            get(account::renew_form).post(account::renew),
+        )
+        .route(
+            "/api/v1/me/renewals",
+            get(api_members::renewals).post(api_members::create_renewal),
+        )
         .layer(DefaultBodyLimit::max(body_limit));
 
     let pages = Router::new()
@@ -267,6 +277,26 @@ pub fn router(state: AppState) -> Router {
         .route("/status/{token}", get(status::show))
         .route("/status/{token}/kartu.pdf", get(status::card))
         .route("/status/{token}/perbaikan", get(status::correction_form))
+        .route("/akun", get(account::show))
+        .route("/akun/masuk", get(account::login_form).post(account::login))
+        .route("/akun/keluar", post(account::logout))
+        .route("/akun/foto", get(account::photo))
+        .route("/akun/kartu.pdf", get(account::card_pdf))
+        .route("/akun/kontak", post(account::update_contact))
+        .route("/akun/verifikasi-ulang", post(account::resend_verification))
+        .route("/akun/koreksi-identitas", post(account::request_correction))
+        .route(
+            "/akun/lupa-sandi",
+            get(account::forgot_form).post(account::forgot),
+        )
+        .route(
+            "/akun/sandi-baru/{token}",
+            get(account::reset_form).post(account::reset),
+        )
+        .route(
+            "/verifikasi-email/{token}",
+            get(account::verify_form).post(account::verify),
+        )
         .route("/staf", get(staff::queue))
         .route("/staf/masuk", get(staff::login_form).post(staff::login))
         .route("/staf/keluar", post(staff::logout))
@@ -305,7 +335,13 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/staff/applications/{id}/uploads/{upload_id}",
             get(api::staff_upload),
         )
-        .route("/api/v1/members/{number}/card.pdf", get(api::member_card));
+        .route("/api/v1/members/{number}/card.pdf", get(api::member_card))
+        .route(
+            "/api/v1/session",
+            post(api_members::create_session).delete(api_members::delete_session),
+        )
+        .route("/api/v1/me", get(api_members::me))
+        .route("/api/v1/me/card.pdf", get(api_members::card));
 
     Router::new()
         .merge(uploads)

@@ -63,13 +63,19 @@ pub struct ClientAddress(pub Option<IpAddr>);
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(ClientAddress(client_address(state, parts)))
     }
 }
 
 fn address_key(address: Option<IpAddr>) -> String {
-    address.map_or_else(|| "address:unknown".to_owned(), |ip| format!("address:{ip}"))
+    address.map_or_else(
+        || "address:unknown".to_owned(),
+        |ip| format!("address:{ip}"),
+    )
 }
 
 fn account_key(login: &str) -> String {

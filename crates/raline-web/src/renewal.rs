@@ -13,11 +13,16 @@ use crate::error::WebError;
 use crate::i18n::Locale;
 
 /// The member type of a member, or a conflict when the library no longer offers it.
-pub fn member_type<'a>(state: &'a AppState, member: &MemberRecord) -> Result<&'a MemberType, WebError> {
+pub fn member_type<'a>(
+    state: &'a AppState,
+    member: &MemberRecord,
+) -> Result<&'a MemberType, WebError> {
     state
         .policy()
         .member_type(&member.member_type)
-        .ok_or(WebError::Conflict("the member type is no longer configured"))
+        .ok_or(WebError::Conflict(
+            "the member type is no longer configured",
+        ))
 }
 
 /// What renewing today would give, or why it is not possible.
@@ -90,7 +95,12 @@ pub async fn submit(
             now,
         )
         .await?;
-    tracing::info!(renewal_id = id, member_id = member.id, channel = channel.as_str(), "renewal submitted");
+    tracing::info!(
+        renewal_id = id,
+        member_id = member.id,
+        channel = channel.as_str(),
+        "renewal submitted"
+    );
 
     let correction_open = !state
         .store()

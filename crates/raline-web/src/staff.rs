@@ -372,6 +372,7 @@ pub async fn detail(
     let decisions = state.store().decisions_for(id).await?;
     let messages = state.store().outbox_for_application(id).await?;
     let member = state.store().member_for_application(id).await?;
+    let email_verified = state.store().application_email_verified(id).await?;
 
     let nik_checked = application.identity_type.carries_nik();
     let error_code = match query.kesalahan.as_deref() {
@@ -380,7 +381,7 @@ pub async fn detail(
         _ => None,
     };
     let decision_error = match query.kesalahan.as_deref() {
-        Some(code @ ("findings_changed" | "identity_already_member")) => {
+        Some(code @ ("findings_changed" | "identity_already_member" | "email_unverified")) => {
             Some(t(locale, &format!("error-{code}")))
         }
         _ => error_code.and_then(|code| {
@@ -479,6 +480,7 @@ pub async fn detail(
             history,
             deliveries,
             member_number => member.as_ref().map(|m| m.member_number.clone()),
+            email_verified,
             valid_until => member.as_ref().map(|m| format_date(locale, m.valid_until)),
             staff_name => &user.staff.username,
             csrf => &user.csrf_token,
@@ -555,6 +557,15 @@ pub async fn apply_decision(
             return Err(WebError::FindingsChanged);
         }
     }
+    if decision == Decision::Approve
+        && !state.config().approve_unverified_email
+        && !state
+            .store()
+            .application_email_verified(application_id)
+            .await?
+    {
+        return Err(WebError::EmailUnverified);
+    }
     let approval =
         match decision {
             Decision::Approve => {
@@ -628,6 +639,7 @@ pub async fn decide(
         Err(WebError::Store(raline_store::StoreError::IdentityAlreadyMember)) => {
             Some("identity_already_member")
         }
+        Err(WebError::EmailUnverified) => Some("email_unverified"),
         _ => None,
     };
     if let Some(code) = shown_code {

@@ -31,6 +31,19 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "staff_detail.html",
         include_str!("../templates/staff_detail.html"),
     ),
+    ("account.html", include_str!("../templates/account.html")),
+    (
+        "account_login.html",
+        include_str!("../templates/account_login.html"),
+    ),
+    (
+        "account_password.html",
+        include_str!("../templates/account_password.html"),
+    ),
+    (
+        "account_renew.html",
+        include_str!("../templates/account_renew.html"),
+    ),
     ("email.txt", include_str!("../templates/email.txt")),
     ("email.html", include_str!("../templates/email.html")),
 ];

@@ -22,6 +22,15 @@ pub struct Submission {
     pub oversized: Vec<UploadSlot>,
     /// Random key of the form rendering; repeats of the same key are one application.
     pub submission_key: Option<String>,
+    /// Every text field as sent, for forms other than the registration form.
+    pub text_fields: BTreeMap<String, String>,
+}
+
+impl Submission {
+    /// A text field, or "" when it was not sent.
+    pub fn text(&self, name: &str) -> &str {
+        self.text_fields.get(name).map_or("", String::as_str)
+    }
 }
 
 fn multipart_error(error: MultipartError, max_file_bytes: usize) -> WebError {
@@ -94,6 +103,7 @@ pub async fn read_submission(
         if name == "submission_key" {
             submission.submission_key = Some(value);
         } else {
+            submission.text_fields.insert(name.clone(), value.clone());
             text_fields.insert(name, serde_json::Value::String(value));
         }
     }

@@ -218,17 +218,22 @@ async fn phone_browser_registers_and_staff_approves() {
         .unwrap_or_else(|| panic!("no 11-digit member number in {issued:?}"));
     assert_eq!(badge_text(&client, "approved").await, "Disetujui");
 
-    // The outbox worker e-mails the card to the applicant.
-    let messages = smtp.wait_for_messages(1, MAIL_TIMEOUT);
+    // The outbox worker e-mails the address verification link (at registration) and the
+    // card to the applicant.
+    let messages = smtp.wait_for_messages(2, MAIL_TIMEOUT);
     assert_eq!(
         messages.len(),
-        1,
-        "card e-mails within {} s\nserver log:\n{}\nSMTP log:\n{}",
+        2,
+        "verification and card e-mails within {} s\nserver log:\n{}\nSMTP log:\n{}",
         MAIL_TIMEOUT.as_secs(),
         server.log(),
         smtp.log()
     );
-    let mail = support::parse_mail(&messages[0]);
+    let card_mail = messages
+        .iter()
+        .find(|raw| support::parse_mail(raw).attachments().next().is_some())
+        .expect("a card e-mail with an attachment");
+    let mail = support::parse_mail(card_mail);
     let to = mail
         .to()
         .and_then(|to| to.first())
@@ -352,6 +357,138 @@ async fn fill_form(client: &Client, phone: &str) {
     let consent = wait_for(client, "#consent").await;
     consent.click().await.unwrap();
     assert!(consent.is_selected().await.unwrap(), "consent box ticked");
+}
+
+/// A member whose card ends in 10 days logs in on a phone, renews, staff approve on their
+/// page, and the renewed card arrives by e-mail with the new end date.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_member_renews_and_staff_approve() {
+    let smtp = SmtpServer::start();
+    let server = Server::start(ServerOptions {
+        smtp_url: Some(smtp.url()),
+        ..Default::default()
+    });
+    let api = reqwest::Client::new();
+    let staff_token = server.staff_token(STAFF_USERNAME, STAFF_PASSWORD);
+    let applicant = support::load_applicants_from(&support::fixtures_dir(), "applicants.jsonl")
+        .into_iter()
+        .find(|applicant| applicant.case() == "fixture-resident")
+        .expect("fixture-resident");
+    let number = support::register_member(&api, &server, &staff_token, &applicant).await;
+    let end = support::today_wib() + time::Duration::days(10);
+    support::set_valid_until(&server, &number, end).await;
+    let renewed_until = end + time::Duration::days(365);
+
+    let mut driver = Chromedriver::start();
+    let client = driver.connect().await;
+
+    // The member logs in and sees the virtual card and the renewal offer.
+    client.goto(&server.url("/akun/masuk")).await.unwrap();
+    type_into(&client, "#login", &number).await;
+    type_into(&client, "#password", applicant.field("password")).await;
+    submit(&client).await;
+    let card = wait_for(&client, ".virtual-card")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(card.contains(&number), "{card}");
+    assert!(card.contains(&support::indonesian_date(end)), "{card}");
+    let barcode_width = client
+        .execute(
+            "return document.querySelector('.virtual-card-barcode svg').getBoundingClientRect().width",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        barcode_width.as_f64().unwrap_or(0.0) >= 250.0,
+        "the barcode fills the phone's width: {barcode_width}"
+    );
+    wait_for(&client, "a.button.primary[href='/akun/perpanjang']")
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    // The renewal form quotes the new end date and keeps the contact details.
+    let quote = wait_for(&client, ".notice.success")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        quote.contains(&support::indonesian_date(renewed_until)),
+        "{quote}"
+    );
+    assert_eq!(
+        input_value(&client, "#email").await,
+        applicant.field("email")
+    );
+    submit(&client).await;
+    let submitted = wait_for(&client, ".notice.success")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        submitted.contains("Pengajuan perpanjangan terkirim"),
+        "{submitted}"
+    );
+    assert_eq!(badge_text(&client, "submitted").await, "Diajukan");
+
+    // Staff approve it from the renewal queue.
+    client.goto(&server.url("/staf/masuk")).await.unwrap();
+    type_into(&client, "#username", STAFF_USERNAME).await;
+    type_into(&client, "#password", STAFF_PASSWORD).await;
+    submit(&client).await;
+    client
+        .goto(&server.url("/staf/perpanjangan"))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(ELEMENT_TIMEOUT)
+        .for_element(Locator::LinkText(&number))
+        .await
+        .unwrap_or_else(|error| panic!("{number} not in the renewal queue: {error}"))
+        .click()
+        .await
+        .unwrap();
+    let detail = wait_for(&client, "main").await.text().await.unwrap();
+    assert!(
+        detail.contains(&support::indonesian_date(renewed_until)),
+        "staff see the new end date before approving: {detail}"
+    );
+    wait_for(&client, "button[name=action][value=approve]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, ".badge.status-approved").await;
+
+    // The renewed card arrives by e-mail with the new end date.
+    let mail = support::wait_for_mail(&smtp, "Perpanjangan disetujui", 0);
+    let text = support::pdf_text(&support::attached_pdf(&mail));
+    assert!(
+        text.contains(&support::indonesian_date(renewed_until)),
+        "{text}"
+    );
+    assert!(text.contains(&number), "{text}");
+
+    // The member page shows the new end date.
+    client.goto(&server.url("/akun")).await.unwrap();
+    let card = wait_for(&client, ".virtual-card")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        card.contains(&support::indonesian_date(renewed_until)),
+        "{card}"
+    );
+    save_screenshot(&client, "account-mobile.png").await;
+    client.close().await.unwrap();
 }
 
 async fn wait_for(client: &Client, selector: &str) -> Element {

@@ -13,7 +13,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use time::{Date, OffsetDateTime, UtcOffset};
 
 // Not every test file uses the SMTP server.
 #[allow(unused_imports)]
@@ -387,4 +388,152 @@ pub fn parse_mail(raw: &[u8]) -> mail_parser::Message<'_> {
     mail_parser::MessageParser::default()
         .parse(raw)
         .expect("parse e-mail")
+}
+
+// --- Members -------------------------------------------------------------------------------
+
+/// Maximum wait for the outbox worker to send an e-mail.
+pub const MAIL_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn today_wib() -> Date {
+    OffsetDateTime::now_utc()
+        .to_offset(UtcOffset::from_hms(7, 0, 0).unwrap())
+        .date()
+}
+
+/// "14 Desember 2027", as pages, e-mails and cards print dates.
+pub fn indonesian_date(date: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[usize::from(u8::from(date.month())) - 1],
+        date.year()
+    )
+}
+
+/// Moves a member's end date, as time passing would, straight in the SQLite file.
+pub async fn set_valid_until(server: &Server, member_number: &str, date: Date) {
+    use sqlx::Connection;
+    let path = server.data_dir.join("raline.sqlite");
+    let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let updated = sqlx::query("UPDATE members SET valid_until = ? WHERE member_number = ?")
+        .bind(date.to_string())
+        .bind(member_number)
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(updated.rows_affected(), 1);
+    connection.close().await.unwrap();
+}
+
+/// Submits the applicant and approves the application; returns the member number.
+pub async fn register_member(
+    client: &reqwest::Client,
+    server: &Server,
+    staff: &str,
+    applicant: &Applicant,
+) -> String {
+    let response = client
+        .post(server.url("/api/v1/applications"))
+        .multipart(applicant.form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let body: Value = response.json().await.unwrap();
+    let id = body["id"].as_i64().unwrap();
+    let approved: Value = client
+        .post(server.url(&format!("/api/v1/staff/applications/{id}/approve")))
+        .bearer_auth(staff)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    approved["member_number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("approval: {approved}"))
+        .to_owned()
+}
+
+/// Subjects and raw bytes of the mails received so far.
+pub fn mails(smtp: &SmtpServer) -> Vec<(String, Vec<u8>)> {
+    smtp.messages()
+        .into_iter()
+        .map(|raw| {
+            let subject = parse_mail(&raw).subject().unwrap_or_default().to_owned();
+            (subject, raw)
+        })
+        .collect()
+}
+
+/// Waits for the first mail whose subject contains `needle`, after `skip` such mails.
+pub fn wait_for_mail(smtp: &SmtpServer, needle: &str, skip: usize) -> Vec<u8> {
+    let deadline = std::time::Instant::now() + MAIL_TIMEOUT;
+    loop {
+        let matching: Vec<_> = mails(smtp)
+            .into_iter()
+            .filter(|(subject, _)| subject.contains(needle))
+            .collect();
+        if let Some((_, raw)) = matching.into_iter().nth(skip) {
+            return raw;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no mail {needle:?} within {MAIL_TIMEOUT:?}; got {:?}\n{}",
+            mails(smtp)
+                .iter()
+                .map(|(s, _)| s.clone())
+                .collect::<Vec<_>>(),
+            smtp.log()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+pub fn count_mails(smtp: &SmtpServer, needle: &str) -> usize {
+    mails(smtp)
+        .iter()
+        .filter(|(subject, _)| subject.contains(needle))
+        .count()
+}
+
+/// The first link under `path` in a mail's text body.
+pub fn link_in(raw: &[u8], path: &str) -> String {
+    let mail = parse_mail(raw);
+    let text = mail.body_text(0).unwrap_or_default().into_owned();
+    let path_start = text
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} link in:\n{text}"));
+    let start = text[..path_start].rfind("http").unwrap_or(path_start);
+    let rest = &text[start..];
+    let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+    rest[..end].to_owned()
+}
+
+/// The PDF attached to a mail.
+pub fn attached_pdf(raw: &[u8]) -> Vec<u8> {
+    let mail = parse_mail(raw);
+    mail.attachments()
+        .map(|part| part.contents().to_vec())
+        .find(|bytes| bytes.starts_with(b"%PDF-"))
+        .expect("a PDF attachment")
 }

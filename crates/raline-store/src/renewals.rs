@@ -198,7 +198,8 @@ impl Store {
         Ok(id)
     }
 
-    async fn renewal_by_key(&self, member_id: i64, key: &str) -> StoreResult<Option<i64>> {
+    /// The renewal a member submitted with `key`, if any.
+    pub async fn renewal_by_key(&self, member_id: i64, key: &str) -> StoreResult<Option<i64>> {
         let id = sqlx::query_scalar(
             "SELECT id FROM renewals WHERE member_id = $1 AND submission_key = $2",
         )

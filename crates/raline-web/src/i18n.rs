@@ -126,6 +126,8 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
         "size",
         "reason",
         "serials",
+        "closes",
+        "fee",
     ]
     .into_iter()
     .map(|name| (Cow::Borrowed(name), FluentValue::from("x")))

@@ -91,11 +91,10 @@ pub async fn authenticate(
     password: &str,
     address: Option<IpAddr>,
 ) -> Result<MemberRecord, LoginFailure> {
-    let account = account_key(login);
     let address = address_key(address);
     let throttle = state.member_throttle();
-    if throttle.accounts.is_locked(&account) || throttle.addresses.is_locked(&address) {
-        tracing::warn!("member login refused: too many failed attempts");
+    if throttle.addresses.is_locked(&address) {
+        tracing::warn!("member login refused: too many failed attempts from this address");
         return Err(LoginFailure::Locked);
     }
 
@@ -106,6 +105,21 @@ pub async fn authenticate(
             Vec::new()
         }
     };
+    // Accounts are counted by member id, so that failures by member number and by e-mail
+    // add up; a login that matches nobody is counted as typed.
+    let accounts: Vec<String> = if candidates.is_empty() {
+        vec![account_key(login)]
+    } else {
+        candidates
+            .iter()
+            .map(|candidate| format!("member:{}", candidate.member.id))
+            .collect()
+    };
+    if accounts.iter().any(|key| throttle.accounts.is_locked(key)) {
+        tracing::warn!("member login refused: too many failed attempts for this account");
+        return Err(LoginFailure::Locked);
+    }
+
     let mut member = None;
     for candidate in candidates {
         if !candidate.password_hash.is_empty()
@@ -121,12 +135,16 @@ pub async fn authenticate(
 
     match member {
         Some(member) => {
-            throttle.accounts.record_success(&account);
+            for key in &accounts {
+                throttle.accounts.record_success(key);
+            }
             tracing::info!(member_id = member.id, "member logged in");
             Ok(member)
         }
         None => {
-            throttle.accounts.record_failure(&account);
+            for key in &accounts {
+                throttle.accounts.record_failure(key);
+            }
             throttle.addresses.record_failure(&address);
             tracing::info!("member login failed");
             Err(LoginFailure::WrongCredentials)

@@ -3,7 +3,8 @@
 
 use raline_domain::renewal::needs_review;
 use raline_domain::{
-    Decision, FieldError, MemberType, RenewalApproval, RenewalQuote, RenewalRefusal, UploadSlot,
+    ApplicationStatus, Decision, FieldError, MemberType, RenewalApproval, RenewalQuote,
+    RenewalRefusal, UploadSlot,
 };
 use raline_store::{MemberRecord, NewRenewal, NewUpload, RenewalChannel, RenewalOutcome};
 use time::OffsetDateTime;
@@ -58,6 +59,28 @@ pub async fn submit(
     desk: Option<DeskRenewal>,
     locale: Locale,
 ) -> Result<Submitted, WebError> {
+    // A repeated request returns the renewal it made, even when that renewal has since
+    // moved the end date out of the window.
+    if let Some(key) = submission_key
+        && let Some(id) = state.store().renewal_by_key(member.id, key).await?
+    {
+        let approved = match state.store().renewal(id).await? {
+            Some(renewal) if renewal.status == ApplicationStatus::Approved => {
+                let member = state
+                    .store()
+                    .member(member.id)
+                    .await?
+                    .ok_or(WebError::NotFound)?;
+                Some(RenewalOutcome {
+                    status: renewal.status,
+                    member,
+                })
+            }
+            _ => None,
+        };
+        return Ok(Submitted { id, approved });
+    }
+
     let now = OffsetDateTime::now_utc();
     let kind = member_type(state, member)?;
     let quote = quote(state, member, now)?.map_err(WebError::RenewalRefused)?;

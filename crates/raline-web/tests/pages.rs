@@ -379,3 +379,93 @@ fn openapi_lists_domain_codes() {
     assert_eq!(identity_types, expected);
     assert!(document["paths"]["/api/v1/regions"].is_object());
 }
+
+/// The member pages render in both languages, with no raw catalogue key, once a member is
+/// logged in; without a session they send the visitor to the login page.
+#[tokio::test]
+async fn member_pages_render_in_both_languages() {
+    let (app, store, _folder) = app().await;
+    let now = time::OffsetDateTime::now_utc();
+    let key = "c".repeat(64);
+    let outcome = store
+        .insert_application(
+            raline_store::NewApplicationRecord {
+                application: &application("anggota@example.id"),
+                password_hash: "hash",
+                submission_key: &key,
+                status_token_hash: &raline_store::hash_token(&key),
+                locale: "id",
+                uploads: &[],
+                draft_upload_ids: &[],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let raline_store::InsertOutcome::Created { id, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    let staff_id = store
+        .upsert_staff("petugas", "hash", StaffRole::Verifier, now)
+        .await
+        .unwrap();
+    let approval = raline_store::Approval {
+        registered_on: raline_domain::dates::wib_date(now),
+        validity_days: 20,
+    };
+    let member = store
+        .decide(
+            id,
+            staff_id,
+            raline_domain::Decision::Approve,
+            None,
+            Some(approval),
+            now,
+        )
+        .await
+        .unwrap()
+        .member
+        .unwrap();
+    let session = store
+        .create_member_session(
+            member.id,
+            raline_store::SessionKind::Cookie,
+            now,
+            time::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+
+    for path in ["/akun", "/akun/perpanjang", "/akun/masuk", "/akun/lupa-sandi"] {
+        let (status, _) = send(&app, get(path, "id")).await;
+        let expected = if path.ends_with("masuk") || path.ends_with("sandi") {
+            StatusCode::OK
+        } else {
+            StatusCode::SEE_OTHER
+        };
+        assert_eq!(status, expected, "{path} without a session");
+
+        for language in ["id", "en"] {
+            let request = Request::get(path)
+                .header(
+                    header::COOKIE,
+                    format!("raline_lang={language}; raline_member={session}"),
+                )
+                .body(Body::empty())
+                .unwrap();
+            let (status, html) = send(&app, request).await;
+            assert_eq!(status, StatusCode::OK, "{path} ({language})");
+            assert_resolved(path, &html);
+            for prefix in ["account-", "email-"] {
+                assert!(
+                    !html.contains(&format!(">{prefix}")),
+                    "{path} ({language}): raw key {prefix}…"
+                );
+            }
+            if path == "/akun/perpanjang" {
+                // The card ends in 20 days, inside the 30-day window.
+                assert!(html.contains("name=\"submission_key\""), "{html}");
+            }
+        }
+    }
+}

@@ -104,6 +104,28 @@ impl SmtpServer {
             .collect()
     }
 
+    /// Returns the stored messages that carry a PDF attachment (member cards), oldest first.
+    /// Other messages, such as address verification links, are left out.
+    pub fn card_messages(&self) -> Vec<Vec<u8>> {
+        self.messages()
+            .into_iter()
+            .filter(|raw| raw.windows(15).any(|window| window == b"application/pdf"))
+            .collect()
+    }
+
+    /// Waits up to `timeout` until at least `count` card messages are stored, then returns
+    /// them.
+    pub fn wait_for_card_messages(&self, count: usize, timeout: Duration) -> Vec<Vec<u8>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let messages = self.card_messages();
+            if messages.len() >= count || Instant::now() >= deadline {
+                return messages;
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits up to `timeout` until at least `count` messages are stored, then returns all.
     pub fn wait_for_messages(&self, count: usize, timeout: Duration) -> Vec<Vec<u8>> {
         let deadline = Instant::now() + timeout;

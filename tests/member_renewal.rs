@@ -48,7 +48,7 @@ async fn me(client: &reqwest::Client, server: &Server, token: &str) -> (u16, Val
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// A client that keeps cookies and sends the Origin header pages require on POST.
+/// Builds a client that keeps cookies and sends the Origin header pages require on POST.
 fn browser_like(server: &Server) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
@@ -97,7 +97,7 @@ async fn verification_login_lockout_and_password_reset() {
     assert_eq!(again.status().as_u16(), 410);
 
     // Login by member number and by e-mail; wrong passwords and unknown accounts get the
-    // same answer.
+    // same response.
     let (status, session) = api_login(&client, &server, &number, &password).await;
     assert_eq!(status, 201, "{session}");
     let token = session["token"].as_str().unwrap().to_owned();
@@ -146,7 +146,7 @@ async fn verification_login_lockout_and_password_reset() {
     let anonymous = client.get(server.url("/akun/foto")).send().await.unwrap();
     assert!(anonymous.url().path().ends_with("/akun/masuk"));
 
-    // Password reset: the same answer for an unknown account, a single-use link for a
+    // Password reset: the same page for an unknown account, a single-use link for a
     // known one; afterwards the old password and every session stop working.
     for login in ["tidak-ada@example.id", number.as_str()] {
         let response = pages
@@ -267,7 +267,7 @@ async fn racing_renewals_staff_approval_card_and_reminder() {
     let expected = end + time::Duration::days(365);
     assert_eq!(body["renewal"]["new_valid_until"], expected.to_string());
 
-    // Eight renewal requests at once give one renewal; the others are told one is open.
+    // Eight renewal requests at once give one renewal; the others get 409 (one is open).
     let mut racing = Vec::new();
     for attempt in 0..8 {
         let client = client.clone();

@@ -13,7 +13,7 @@ use crate::qr::QrSymbol;
 /// Height of the barcode's bars, in narrow modules.
 const BAR_HEIGHT_MODULES: f32 = 40.0;
 
-/// The member number as a Code 39 barcode with quiet zones, black on white.
+/// Draws the member number as a Code 39 barcode with quiet zones, black on white.
 pub fn code39_svg(value: &str) -> Result<String, CardError> {
     let symbol = Code39::encode(value)?;
     let width = symbol.total_width_modules();
@@ -30,7 +30,7 @@ pub fn code39_svg(value: &str) -> Result<String, CardError> {
     Ok(svg)
 }
 
-/// `payload` as a QR code with its quiet zone, black on white.
+/// Draws `payload` as a QR code with its quiet zone, black on white.
 pub fn qr_svg(payload: &str) -> Result<String, CardError> {
     let symbol = QrSymbol::encode(payload)?;
     let size = symbol.total_width_modules();

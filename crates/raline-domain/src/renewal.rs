@@ -10,9 +10,9 @@ use crate::application::UploadSlot;
 
 /// Length of a membership term.
 ///
-/// Months and years keep the day of the month and move it back to the last day of a shorter
-/// target month: 31 January + 1 month is 28 February (29 in a leap year), and 29 February +
-/// 1 year is 28 February. Days are plain calendar days.
+/// Months and years keep the day of the month. In a shorter target month the day moves back
+/// to its last day: 31 January + 1 month is 28 February (29 in a leap year), and 29 February
+/// + 1 year is 28 February. Days are plain calendar days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Term {
@@ -95,7 +95,7 @@ fn add_months(date: Date, months: u32) -> Date {
     Date::from_calendar_date(year, month, day).unwrap_or(Date::MAX)
 }
 
-/// Who approves renewals of a member type.
+/// Approval policy for renewals of a member type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RenewalApproval {
@@ -137,7 +137,7 @@ impl Default for RenewalRules {
     }
 }
 
-/// Why a member may not renew today.
+/// Reason a member may not renew today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenewalRefusal {
     /// The window opens on `opens_on`.
@@ -155,7 +155,7 @@ impl RenewalRefusal {
     }
 }
 
-/// What a renewal on `today` would give.
+/// Quote of a renewal on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenewalQuote {
     /// First day of the window.
@@ -169,7 +169,8 @@ pub struct RenewalQuote {
 }
 
 impl RenewalRules {
-    /// The term of a renewal: the configured one, or the member type's validity in days.
+    /// Returns the term of a renewal: the configured one, or the member type's validity in
+    /// days.
     pub fn term_or(&self, validity_days: u32) -> Term {
         self.term.unwrap_or(Term::Days(validity_days))
     }
@@ -205,13 +206,14 @@ impl RenewalRules {
     }
 }
 
-/// The end date after a renewal: the term added to the later of today and the current end
-/// date, so renewing early loses no days and renewing late does not backdate the card.
+/// Computes the end date after a renewal: the term added to the later of today and the
+/// current end date, so renewing early loses no days and renewing late does not backdate the card.
 pub fn new_end_date(term: Term, valid_until: Date, today: Date) -> Date {
     term.add_to(valid_until.max(today))
 }
 
-/// Whether a renewal needs a staff look even where the member type approves automatically:
+/// Tells whether a renewal needs a staff look even where the member type approves
+/// automatically:
 /// new uploads need checking, and a member whose identity data is under correction waits for
 /// that correction first.
 pub fn needs_review(uploaded: &[UploadSlot], identity_correction_open: bool) -> bool {

@@ -178,8 +178,8 @@ fn window_and_new_end_date() {
 }
 
 /// Renewing twice in a row: the second renewal starts from the end date the first one gave,
-/// so approving two renewals adds two terms, and recomputing one from the same inputs gives
-/// the same date (which is why the store applies an approved renewal once only).
+/// so approving two renewals adds two terms. Recomputing one from the same inputs gives the
+/// same date, which is why the store applies an approved renewal once only.
 #[test]
 fn consecutive_renewals() {
     let term = Term::Years(1);

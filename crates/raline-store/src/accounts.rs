@@ -17,10 +17,11 @@ pub const VERIFY_LINK_LIFETIME: time::Duration = time::Duration::days(7);
 /// How long a password reset link works.
 pub const RESET_LINK_LIFETIME: time::Duration = time::Duration::hours(1);
 
-/// Most members that one login may match: several children may share a parent's e-mail.
+/// Maximum number of members one login may match: several children may share a parent's
+/// e-mail.
 const MAX_LOGIN_MATCHES: i64 = 5;
 
-/// Where a member session is used: the browser cookie (with a CSRF token) or the API.
+/// Kind of member session: the browser cookie (with a CSRF token) or an API token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
     Cookie,
@@ -58,7 +59,7 @@ pub struct MemberSession {
     pub csrf_token: String,
 }
 
-/// Why an e-mail link did not work. Pages tell the three apart, because "expired" and "used"
+/// Reason an e-mail link did not work. Pages tell the three apart, because "expired" and "used"
 /// need different advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkProblem {
@@ -288,8 +289,8 @@ impl Store {
             .bind(unix_millis(now))
             .execute(&self.pool)
             .await?;
-        // Links are kept a week past expiry so that "expired" can still be told from
-        // "unknown".
+        // Links are kept a week past expiry so that pages can still say "expired" rather
+        // than "unknown".
         sqlx::query("DELETE FROM email_tokens WHERE expires_at <= $1")
             .bind(unix_millis(now - time::Duration::days(7)))
             .execute(&self.pool)
@@ -299,7 +300,7 @@ impl Store {
 
     /// Queues a password reset e-mail for each member matching `login` (see
     /// [`Store::members_for_login`]). Returns how many were queued; callers must not tell
-    /// the requester, so that nobody learns which accounts exist.
+    /// the requester, so that no one learns which accounts exist.
     pub async fn request_password_reset(
         &self,
         login: &str,
@@ -320,7 +321,7 @@ impl Store {
         Ok(members.len())
     }
 
-    /// Checks a link without using it, for the page that asks for the new password.
+    /// Checks a link without using it, for the page where the member types the new password.
     pub async fn check_reset_link(
         &self,
         token: &str,
@@ -497,7 +498,7 @@ impl Store {
         Ok(())
     }
 
-    /// Whether the application's e-mail address has been verified.
+    /// Returns whether the application's e-mail address has been verified.
     pub async fn application_email_verified(&self, application_id: i64) -> StoreResult<bool> {
         let verified: Option<Option<i64>> =
             sqlx::query_scalar("SELECT email_verified_at FROM applications WHERE id = $1")

@@ -8,6 +8,7 @@ mod accounts;
 mod applications;
 mod decisions;
 mod files;
+mod member_search;
 mod outbox;
 mod records;
 mod regions;
@@ -34,7 +35,7 @@ pub use records::{
     ApplicationRecord, DecisionRecord, DuplicateRecord, MemberRecord, QueueEntry, UploadRecord,
 };
 pub use regions::{RegionImport, RegionRow};
-pub use renewals::{NewRenewal, RenewalChannel, RenewalOutcome, RenewalRecord};
+pub use renewals::{NewRenewal, RenewalChannel, RenewalDecision, RenewalOutcome, RenewalRecord};
 pub use staff::{StaffRecord, StaffRole, StaffSession};
 
 /// Errors of the storage layer. The web layer maps them to HTTP statuses in one place.

@@ -1,9 +1,9 @@
 //! Renewals: submission, the staff decision that moves the end date, and reminders.
 //!
-//! A renewal uses the statuses and decisions of applications. At most one renewal per member
-//! is open (submitted or waiting for correction), enforced by a partial unique index, and an
-//! approval moves the end date in the same statement that closes the renewal's status, so an
-//! approved renewal is applied once only.
+//! A renewal uses the statuses and decisions of applications. A partial unique index keeps at
+//! most one renewal per member open (submitted or waiting for correction). An approval closes
+//! the renewal's status and moves the end date in one transaction, so an approved renewal is
+//! applied once only.
 
 use raline_domain::renewal::new_end_date;
 use raline_domain::{ApplicationStatus, Decision, Term, UploadSlot};
@@ -18,7 +18,7 @@ use crate::{
     from_unix_millis, parse_date, unix_millis,
 };
 
-/// Where a renewal was made.
+/// Channel through which a renewal was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenewalChannel {
     /// By the member, on the member page or through the API.
@@ -127,6 +127,17 @@ pub struct NewRenewal<'a> {
     pub uploads: &'a [NewUpload],
 }
 
+/// A decision on a renewal.
+#[derive(Debug, Clone, Copy)]
+pub struct RenewalDecision<'a> {
+    /// `None` for an automatic approval.
+    pub staff_id: Option<i64>,
+    pub decision: Decision,
+    pub reason: Option<&'a str>,
+    /// Overrides the stored payment flag when given.
+    pub paid: Option<bool>,
+}
+
 /// The result of a renewal decision.
 #[derive(Debug, Clone)]
 pub struct RenewalOutcome {
@@ -198,7 +209,7 @@ impl Store {
         Ok(id)
     }
 
-    /// The renewal a member submitted with `key`, if any.
+    /// Returns the renewal a member submitted with `key`, if any.
     pub async fn renewal_by_key(&self, member_id: i64, key: &str) -> StoreResult<Option<i64>> {
         let id = sqlx::query_scalar(
             "SELECT id FROM renewals WHERE member_id = $1 AND submission_key = $2",
@@ -259,24 +270,27 @@ impl Store {
         Ok(())
     }
 
-    /// Records a decision on a submitted renewal in one transaction: its status, on approval
-    /// the new end date (the term added to the later of `today` and the current end date)
-    /// and the renewal's photo and documents replacing the member's, and the message to the
-    /// member. `staff_id` is `None` for an automatic approval; `paid` overrides the stored
-    /// payment flag when given.
+    /// Records a decision on a submitted renewal in one transaction, with the message to the
+    /// member.
+    ///
+    /// An approval also sets the new end date: the term added to the later of `today` and
+    /// the current end date. The renewal's photo and documents then replace the member's.
     ///
     /// Returns `Conflict` when the renewal is no longer submitted, so two approvals of one
     /// renewal cannot both move the end date.
     pub async fn decide_renewal(
         &self,
         id: i64,
-        staff_id: Option<i64>,
-        decision: Decision,
-        reason: Option<&str>,
+        decision: RenewalDecision<'_>,
         today: Date,
-        paid: Option<bool>,
         now: OffsetDateTime,
     ) -> StoreResult<RenewalOutcome> {
+        let RenewalDecision {
+            staff_id,
+            decision,
+            reason,
+            paid,
+        } = decision;
         let now_millis = unix_millis(now);
         let status = decision.resulting_status();
         let mut transaction = self.begin_write().await?;
@@ -383,7 +397,7 @@ impl Store {
         Ok(count)
     }
 
-    /// A member's renewals, newest first: the membership history.
+    /// Returns a member's renewals, newest first: the membership history.
     pub async fn renewals_of_member(&self, member_id: i64) -> StoreResult<Vec<RenewalRecord>> {
         let rows = sqlx::query(&format!(
             "{RENEWAL_SELECT} WHERE r.member_id = $1 ORDER BY r.id DESC LIMIT 100"
@@ -406,10 +420,12 @@ impl Store {
         rows.iter().map(UploadRecord::from_row).collect()
     }
 
-    /// Queues renewal reminders that are due on `today`. For each member whose card ends
-    /// within the largest of `days_before`, the reminder due is the smallest configured
-    /// number of days not below the days left; it is queued once per member, end date and
-    /// number of days. Members with an open renewal are skipped. Returns how many were queued.
+    /// Queues renewal reminders that are due on `today` and returns how many were queued.
+    ///
+    /// A member whose card ends within the largest of `days_before` is due the reminder of
+    /// the smallest configured number of days not below the days left. Each reminder is
+    /// queued once per member, end date and number of days. Members with an open renewal
+    /// are skipped.
     pub async fn queue_due_reminders(
         &self,
         today: Date,
@@ -481,8 +497,8 @@ impl Store {
     }
 }
 
-/// Moves a renewal's files onto the member's application, where the card and staff pages
-/// look for them; each replaces the application's current file of the same slot.
+/// Moves a renewal's files onto the member's application, because the card and the staff
+/// pages look for files there. Each replaces the application's current file of its slot.
 async fn adopt_renewal_uploads(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     renewal_id: i64,

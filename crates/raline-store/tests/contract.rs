@@ -9,8 +9,8 @@ use raline_domain::{
 };
 use raline_store::{
     ApplicationFilter, Approval, ContactUpdate, InsertOutcome, LinkProblem, NewApplicationRecord,
-    NewRenewal, NewUpload, OutboxKind, OutboxMessage, OutboxState, RenewalChannel, SessionKind,
-    StaffRole, Store, StoreError,
+    NewRenewal, NewUpload, OutboxKind, OutboxMessage, OutboxState, RenewalChannel, RenewalDecision,
+    SessionKind, StaffRole, Store, StoreError,
 };
 use sqlx::Connection;
 use time::OffsetDateTime;
@@ -658,11 +658,13 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
     let outcome = store
         .decide_renewal(
             renewal,
-            Some(staff_id),
-            Decision::Approve,
-            None,
+            RenewalDecision {
+                staff_id: Some(staff_id),
+                decision: Decision::Approve,
+                reason: None,
+                paid: Some(true),
+            },
             today,
-            Some(true),
             NOW,
         )
         .await
@@ -672,11 +674,13 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
         store
             .decide_renewal(
                 renewal,
-                Some(staff_id),
-                Decision::Approve,
-                None,
+                RenewalDecision {
+                    staff_id: Some(staff_id),
+                    decision: Decision::Approve,
+                    reason: None,
+                    paid: None
+                },
                 today,
-                None,
                 NOW
             )
             .await,
@@ -699,11 +703,13 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
     let outcome = store
         .decide_renewal(
             second,
-            None,
-            Decision::Approve,
-            None,
+            RenewalDecision {
+                staff_id: None,
+                decision: Decision::Approve,
+                reason: None,
+                paid: None,
+            },
             date!(2029 - 03 - 01),
-            None,
             NOW,
         )
         .await

@@ -151,7 +151,7 @@ pub struct AccountQuery {
     info: Option<String>,
 }
 
-/// The member's current address: the one the member typed, else the application's.
+/// Returns the member's current address: the one the member typed, else the application's.
 pub(crate) async fn current_address(
     state: &AppState,
     member: &MemberRecord,
@@ -320,7 +320,7 @@ pub async fn show(
         .map_err(page_error(locale))
 }
 
-/// The card photo of the logged-in member, for the virtual card.
+/// Serves the card photo of the logged-in member, for the virtual card.
 pub async fn photo(
     State(state): State<AppState>,
     Lang(locale): Lang,
@@ -349,7 +349,7 @@ pub async fn card_pdf(
         .map_err(page_error(locale))
 }
 
-/// The card PDF of a member, for the member page and the API.
+/// Renders the card PDF of a member, for the member page and the API.
 pub async fn member_card_response(
     state: &AppState,
     member: &MemberRecord,
@@ -699,25 +699,12 @@ async fn render_renew(
             open_status => open.map(|renewal| renewal.status.as_str()),
             open_reason => open.and_then(|renewal| renewal.decision_reason.clone()),
             required,
-            fee => (fee > 0).then(|| format_rupiah(fee)),
+            fee => (fee > 0).then(|| crate::i18n::format_rupiah(locale, i64::from(fee))),
             values => form.values,
             errors => form.errors,
             general_error => form.general_error,
         },
     )
-}
-
-/// Formats rupiah the Indonesian way: `Rp10.000`.
-pub fn format_rupiah(amount: u32) -> String {
-    let digits = amount.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    format!("Rp{grouped}")
 }
 
 pub async fn renew_form(
@@ -803,7 +790,7 @@ pub async fn renew(
     Ok((status, html).into_response())
 }
 
-/// What a renewal submission came to.
+/// Outcome of a renewal submission.
 pub enum RenewalResult {
     Submitted { id: i64, approved: bool },
     Invalid(Vec<FieldError>),
@@ -942,7 +929,7 @@ pub async fn forgot(
     if queued > 0 {
         state.outbox_wake().notify_one();
     }
-    // The same answer whether or not an account matched.
+    // The same page whether or not an account matched, so nobody learns which exist.
     render(
         &state,
         locale,
@@ -1127,14 +1114,6 @@ pub async fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rupiah_grouping() {
-        assert_eq!(format_rupiah(0), "Rp0");
-        assert_eq!(format_rupiah(500), "Rp500");
-        assert_eq!(format_rupiah(10_000), "Rp10.000");
-        assert_eq!(format_rupiah(1_250_000), "Rp1.250.000");
-    }
 
     #[test]
     fn correction_needs_a_change_and_a_reason() {

@@ -235,7 +235,7 @@ pub struct ApplicationStatusBody {
     card_url: Option<String>,
 }
 
-fn rfc3339(instant: time::OffsetDateTime) -> String {
+pub(crate) fn rfc3339(instant: time::OffsetDateTime) -> String {
     instant
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

@@ -12,11 +12,10 @@ use raline_store::{MemberRecord, RenewalRecord, SessionKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::AppState;
 use crate::account::{RenewalResult, current_address, member_card_response, submit_renewal};
-use crate::api::{api_error, api_locale};
+use crate::api::{api_error, api_locale, rfc3339};
 use crate::error::{ApiError, WebError, renewal_refusal_message};
 use crate::member_auth::{
     ApiMember, ClientAddress, LoginFailure, MEMBER_TOKEN_LIFETIME, authenticate,
@@ -36,10 +35,6 @@ struct SessionCreated {
     token_type: &'static str,
     expires_at: String,
     member_number: String,
-}
-
-fn rfc3339(instant: OffsetDateTime) -> String {
-    instant.format(&Rfc3339).unwrap_or_default()
 }
 
 /// `POST /api/v1/session`: member number or e-mail plus password → bearer token.
@@ -279,7 +274,7 @@ struct RenewalCreated {
 
 /// `POST /api/v1/me/renewals`: JSON `{"email", "phone", "address"}` (all optional), or
 /// multipart with those fields and `photo` / `identity_document` files when the member type
-/// asks for documents. An `Idempotency-Key` header makes retries safe.
+/// requires documents. An `Idempotency-Key` header makes retries safe.
 pub async fn create_renewal(
     State(state): State<AppState>,
     ApiMember(member): ApiMember,

@@ -138,6 +138,25 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
 }
 
 /// "29 Juli 2022": a calendar date, such as a birth date or a card's end date.
+/// Formats an amount of rupiah with thousands separators: `Rp10.000` in Indonesian,
+/// `Rp10,000` in English.
+pub fn format_rupiah(locale: Locale, amount: i64) -> String {
+    let separator = match locale {
+        Locale::Id => '.',
+        Locale::En => ',',
+    };
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    let sign = if amount < 0 { "-" } else { "" };
+    format!("{sign}Rp{grouped}")
+}
+
 pub fn format_date(locale: Locale, date: Date) -> String {
     let month = t(locale, &format!("month-{}", date.month() as u8));
     match locale {
@@ -217,6 +236,15 @@ mod tests {
             );
         }
         keys
+    }
+
+    #[test]
+    fn rupiah_grouping() {
+        assert_eq!(format_rupiah(Locale::Id, 0), "Rp0");
+        assert_eq!(format_rupiah(Locale::Id, 500), "Rp500");
+        assert_eq!(format_rupiah(Locale::Id, 10_000), "Rp10.000");
+        assert_eq!(format_rupiah(Locale::Id, 1_250_000), "Rp1.250.000");
+        assert_eq!(format_rupiah(Locale::En, 1_250_000), "Rp1,250,000");
     }
 
     #[test]

@@ -26,8 +26,8 @@ pub const ADDRESS_FAILURES: u32 = 20;
 pub const MEMBER_SESSION_LIFETIME: time::Duration = time::Duration::days(7);
 pub const MEMBER_TOKEN_LIFETIME: time::Duration = time::Duration::days(30);
 
-/// Why a login failed. Unknown accounts and wrong passwords are the same failure, so that
-/// nobody learns which member numbers or e-mail addresses exist.
+/// Reason a login failed. Unknown accounts and wrong passwords are the same failure, so that
+/// no one learns which member numbers or e-mail addresses exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginFailure {
     WrongCredentials,
@@ -35,10 +35,11 @@ pub enum LoginFailure {
     Locked,
 }
 
-/// The client's address: the configured proxy header's last value when set, else the peer
-/// address of the connection. `None` in tests that call the router without a connection.
+/// Returns the client's address: the configured proxy header's last value when set, else the
+/// peer address of the connection. `None` in tests that call the router without a connection.
 pub fn client_address(state: &AppState, parts: &Parts) -> Option<IpAddr> {
     if let Some(header) = &state.config().client_ip_header {
+        // The proxy appends the address it saw, so the last entry is the one to trust.
         let forwarded = parts
             .headers
             .get_all(header.as_str())
@@ -46,7 +47,7 @@ pub fn client_address(state: &AppState, parts: &Parts) -> Option<IpAddr> {
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
             .filter_map(|value| value.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back();
         if forwarded.is_some() {
             return forwarded;
         }
@@ -94,7 +95,7 @@ pub async fn authenticate(
     let address = address_key(address);
     let throttle = state.member_throttle();
     if throttle.addresses.is_locked(&address) {
-        tracing::warn!("member login refused: too many failed attempts from this address");
+        tracing::warn!("member login locked: too many failed attempts from this address");
         return Err(LoginFailure::Locked);
     }
 
@@ -106,7 +107,7 @@ pub async fn authenticate(
         }
     };
     // Accounts are counted by member id, so that failures by member number and by e-mail
-    // add up; a login that matches nobody is counted as typed.
+    // add up; a login that matches no member is counted as typed.
     let accounts: Vec<String> = if candidates.is_empty() {
         vec![account_key(login)]
     } else {
@@ -116,7 +117,7 @@ pub async fn authenticate(
             .collect()
     };
     if accounts.iter().any(|key| throttle.accounts.is_locked(key)) {
-        tracing::warn!("member login refused: too many failed attempts for this account");
+        tracing::warn!("member login locked: too many failed attempts for this account");
         return Err(LoginFailure::Locked);
     }
 

@@ -6,14 +6,16 @@ use raline_domain::{
     ApplicationStatus, Decision, FieldError, MemberType, RenewalApproval, RenewalQuote,
     RenewalRefusal, UploadSlot,
 };
-use raline_store::{MemberRecord, NewRenewal, NewUpload, RenewalChannel, RenewalOutcome};
+use raline_store::{
+    MemberRecord, NewRenewal, NewUpload, RenewalChannel, RenewalDecision, RenewalOutcome,
+};
 use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Locale;
 
-/// The member type of a member, or a conflict when the library no longer offers it.
+/// Returns the member type of a member, or a conflict when the library no longer offers it.
 pub fn member_type<'a>(
     state: &'a AppState,
     member: &MemberRecord,
@@ -26,7 +28,7 @@ pub fn member_type<'a>(
         ))
 }
 
-/// What renewing today would give, or why it is not possible.
+/// Quotes what renewing today would give, or says why it is not possible.
 pub fn quote(
     state: &AppState,
     member: &MemberRecord,
@@ -46,7 +48,7 @@ pub struct Submitted {
     pub approved: Option<RenewalOutcome>,
 }
 
-/// Checks the window and the documents the member type asks for, stores the renewal and,
+/// Checks the window and the documents the member type requires, stores the renewal and,
 /// where the member type approves automatically and nothing needs a look, approves it.
 ///
 /// `uploads` are already stored files; on a refusal the caller removes them.
@@ -170,7 +172,17 @@ pub async fn decide(
     let today = raline_domain::dates::wib_date(now);
     let outcome = state
         .store()
-        .decide_renewal(renewal_id, staff_id, decision, reason, today, paid, now)
+        .decide_renewal(
+            renewal_id,
+            RenewalDecision {
+                staff_id,
+                decision,
+                reason,
+                paid,
+            },
+            today,
+            now,
+        )
         .await?;
     state.outbox_wake().notify_one();
     tracing::info!(

@@ -44,6 +44,30 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "account_renew.html",
         include_str!("../templates/account_renew.html"),
     ),
+    (
+        "staff_renewals.html",
+        include_str!("../templates/staff_renewals.html"),
+    ),
+    (
+        "staff_renewal_detail.html",
+        include_str!("../templates/staff_renewal_detail.html"),
+    ),
+    (
+        "staff_renewal_history.html",
+        include_str!("../templates/staff_renewal_history.html"),
+    ),
+    (
+        "staff_member_search.html",
+        include_str!("../templates/staff_member_search.html"),
+    ),
+    (
+        "staff_member.html",
+        include_str!("../templates/staff_member.html"),
+    ),
+    (
+        "staff_corrections.html",
+        include_str!("../templates/staff_corrections.html"),
+    ),
     ("email.txt", include_str!("../templates/email.txt")),
     ("email.html", include_str!("../templates/email.html")),
 ];

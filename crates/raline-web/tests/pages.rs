@@ -436,7 +436,12 @@ async fn member_pages_render_in_both_languages() {
         .await
         .unwrap();
 
-    for path in ["/akun", "/akun/perpanjang", "/akun/masuk", "/akun/lupa-sandi"] {
+    for path in [
+        "/akun",
+        "/akun/perpanjang",
+        "/akun/masuk",
+        "/akun/lupa-sandi",
+    ] {
         let (status, _) = send(&app, get(path, "id")).await;
         let expected = if path.ends_with("masuk") || path.ends_with("sandi") {
             StatusCode::OK

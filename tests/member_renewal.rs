@@ -218,6 +218,28 @@ async fn verification_login_lockout_and_password_reset() {
         api_login(&client, &server, &email, "sandi-baru-1").await.0,
         429
     );
+
+    // Registering again with a member's NIK says so, but one address gets that answer only
+    // 20 times in 15 minutes, so NIKs cannot be checked against the member list in bulk.
+    for attempt in 0..20 {
+        let response = client
+            .post(server.url("/api/v1/applications"))
+            .multipart(applicant.form())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 422, "attempt {attempt}: {body}");
+        assert_eq!(body["errors"][0]["code"], "existing_member", "{body}");
+    }
+    let limited = client
+        .post(server.url("/api/v1/applications"))
+        .multipart(applicant.form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status().as_u16(), 429);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

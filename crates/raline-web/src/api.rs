@@ -15,6 +15,7 @@ use crate::auth::{ApiStaff, bearer_token};
 use crate::error::{ApiError, WebError};
 use crate::forms::{self, Channel, SubmitOutcome};
 use crate::i18n::{Locale, t};
+use crate::member_auth::ClientAddress;
 use crate::staff::{StaffFinding, apply_decision, decision_reason, staff_findings};
 use crate::status::applicant_warnings;
 use crate::{AppState, card, uploads};
@@ -94,12 +95,14 @@ pub struct Created {
 pub async fn create_application(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
     let locale = api_locale(&headers);
-    let submission = uploads::read_submission(multipart, state.config().upload_max_bytes)
+    let mut submission = uploads::read_submission(multipart, state.config().upload_max_bytes)
         .await
         .map_err(|error| api_error(error, locale))?;
+    submission.client = client;
 
     // A client-chosen key may be guessed, so it only matches a repeat of the same person's
     // data (identity number and e-mail); another body with the same key is a new application

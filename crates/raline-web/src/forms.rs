@@ -132,9 +132,22 @@ pub async fn submit_application(
         }
     };
 
+    // Whether a NIK belongs to a member is told to anyone who types it, so one address may
+    // get that answer only a limited number of times (the member login throttle's limit).
+    let oracle_key = format!(
+        "existing-member:{}",
+        submission
+            .client
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    );
+    let throttle = &state.member_throttle().addresses;
+    if application.is_some() && throttle.is_locked(&oracle_key) {
+        return Err(WebError::TooManyAttempts);
+    }
     if let Some(application) = &application
         && is_existing_member(state, application).await?
     {
+        throttle.record_failure(&oracle_key);
         errors.insert(
             0,
             FieldError {

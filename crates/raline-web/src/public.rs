@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::forms::{self, Channel, SubmitOutcome};
 use crate::i18n::{Locale, t};
+use crate::member_auth::ClientAddress;
 use crate::pages::{Lang, PageError, label, render};
 use crate::uploads;
 
@@ -62,12 +63,14 @@ pub async fn form(
 pub async fn submit_form(
     State(state): State<AppState>,
     Lang(locale): Lang,
+    ClientAddress(client): ClientAddress,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let wrap = |error| PageError::new(error, locale);
-    let submission = uploads::read_submission(multipart, state.config().upload_max_bytes)
+    let mut submission = uploads::read_submission(multipart, state.config().upload_max_bytes)
         .await
         .map_err(wrap)?;
+    submission.client = client;
 
     let submission_key = submission
         .submission_key

@@ -24,6 +24,8 @@ pub struct Submission {
     pub submission_key: Option<String>,
     /// Every text field as sent, for forms other than the registration form.
     pub text_fields: BTreeMap<String, String>,
+    /// Address of the client, for the per-address limit on "already a member" answers.
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Submission {

@@ -363,7 +363,7 @@ error-passport_format = A passport number has 6 to 9 letters and digits, for exa
 error-nisn_format = For a student card, enter the NISN: 10 digits, as printed on the card or shown at nisn.data.kemdikbud.go.id.
 error-kitas_format = A KITAS or KITAP number has 6 to 20 letters and digits, as printed on the stay permit.
 error-guardian_nik_minor = By this NIK its holder is under 17. Enter the NIK from the KTP of an adult father, mother or guardian.
-error-existing_member = This NIK is already registered as a library member. There is no need to register again: renew the membership, or contact the staff if you forgot your password.
+error-existing_member = This NIK is already registered as a library member. There is no need to register again: log in to the member account at /akun/masuk to renew the membership, or use "Forgot password" if you forgot your password.
 error-identity_already_member = A member already holds this identity number, so this registration cannot be approved. Reject it and direct the applicant to renew their membership.
 error-findings_changed = New findings appeared since this page was opened. Review the findings, then approve again if all is still in order.
 

@@ -348,7 +348,7 @@ error-passport_format = Nomor paspor terdiri dari 6 sampai 9 huruf dan angka, mi
 error-nisn_format = Untuk kartu pelajar, isi NISN: 10 angka, seperti tertulis di kartu atau di nisn.data.kemdikbud.go.id.
 error-kitas_format = Nomor KITAS/KITAP terdiri dari 6 sampai 20 huruf dan angka, seperti tertulis di kartu izin tinggal.
 error-guardian_nik_minor = Menurut NIK ini, pemiliknya belum 17 tahun. Isi NIK dari KTP ayah, ibu atau wali yang sudah dewasa.
-error-existing_member = NIK ini sudah terdaftar sebagai anggota perpustakaan. Tidak perlu mendaftar lagi: perpanjang keanggotaan atau hubungi petugas jika lupa kata sandi.
+error-existing_member = NIK ini sudah terdaftar sebagai anggota perpustakaan. Tidak perlu mendaftar lagi: masuk ke akun anggota di /akun/masuk untuk memperpanjang keanggotaan, atau pakai "Lupa kata sandi" jika lupa kata sandi.
 error-identity_already_member = Nomor identitas ini sudah dimiliki anggota lain, jadi pendaftaran ini tidak dapat disetujui. Tolak pendaftaran ini dan arahkan pemohon untuk memperpanjang keanggotaan.
 error-findings_changed = Ada temuan baru sejak halaman ini dibuka. Periksa daftar temuan, lalu setujui lagi jika tetap sesuai.
 

@@ -391,3 +391,60 @@ async fn racing_renewals_staff_approval_card_and_reminder() {
     assert_eq!(count_mails(&smtp, "Kartu anggota Anda berlaku hingga"), 1);
     assert_eq!(count_mails(&smtp, "Perpanjangan disetujui"), 1);
 }
+
+/// With automatic approval, renewals racing each other with different keys still renew the
+/// card once: each extends only the end date it was checked against.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_automatic_renewals_extend_once() {
+    let server = Server::start(ServerOptions {
+        config: Some(
+            "[[member_types]]\ncode = \"umum\"\nname = \"Umum\"\nvalidity_days = 365\n\
+             [member_types.renewal]\nterm = \"1y\"\napproval = \"automatic\"\n"
+                .to_owned(),
+        ),
+        ..Default::default()
+    });
+    let client = reqwest::Client::new();
+    let staff = server.staff_token("petugas", STAFF_PASSWORD);
+    let applicant = resident();
+    let number = register_member(&client, &server, &staff, &applicant).await;
+    let (_, session) = api_login(&client, &server, &number, applicant.field("password")).await;
+    let token = session["token"].as_str().unwrap().to_owned();
+    let end = today_wib() + time::Duration::days(10);
+    set_valid_until(&server, &number, end).await;
+
+    let mut racing = Vec::new();
+    for attempt in 0..12 {
+        let client = client.clone();
+        let url = server.url("/api/v1/me/renewals");
+        let token = token.clone();
+        racing.push(tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", format!("otomatis-{attempt}"))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut approved = 0;
+    for task in racing {
+        let (status, body) = task.await.unwrap();
+        match status {
+            201 => {
+                assert_eq!(body["approved"], true, "{body}");
+                approved += 1;
+            }
+            409 | 422 => {}
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(approved, 1);
+    let (_, body) = me(&client, &server, &token).await;
+    let once = raline_domain::Term::Years(1).add_to(end);
+    assert_eq!(body["valid_until"], once.to_string(), "{body}");
+    assert_eq!(body["renewals"].as_array().unwrap().len(), 1, "{body}");
+}

@@ -159,6 +159,8 @@ pub struct ServerOptions {
     pub database_url: Option<String>,
     /// Extra `RALINE_*` variables.
     pub env: Vec<(String, String)>,
+    /// Text of a `raline.toml` written into the server's working folder.
+    pub config: Option<String>,
 }
 
 impl Server {
@@ -178,6 +180,9 @@ impl Server {
             env.push(("RALINE_DATABASE_URL".to_owned(), url));
         }
         env.extend(options.env);
+        if let Some(config) = &options.config {
+            std::fs::write(dir.path().join("raline.toml"), config).unwrap();
+        }
 
         let mut server = Server {
             child: None,

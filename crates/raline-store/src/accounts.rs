@@ -66,6 +66,8 @@ pub enum LinkProblem {
     Unknown,
     Expired,
     Used,
+    /// A verification link for an address that is no longer the member's.
+    Superseded,
 }
 
 /// Purpose of a single-use e-mail link.
@@ -196,13 +198,15 @@ async fn queue_member_link(
 }
 
 impl Store {
-    /// Members whose member number, or e-mail address, is `login`: at most five, since
-    /// children registered with a parent's address share it.
+    /// Returns the members whose member number, or verified e-mail address, is `login`: at
+    /// most five, since children registered with a parent's address share it. An unverified
+    /// address does not count, so that nobody can claim another member's address for a login.
     pub async fn members_for_login(&self, login: &str) -> StoreResult<Vec<MemberLogin>> {
         let login = login.trim();
         let rows = sqlx::query(&format!(
             "SELECT {MEMBER_COLUMNS}, password_hash FROM members \
-             WHERE member_number = $1 OR email_normalized = $2 ORDER BY id LIMIT $3"
+             WHERE member_number = $1 \
+             OR (email_normalized = $2 AND email_verified_at IS NOT NULL) ORDER BY id LIMIT $3"
         ))
         .bind(login)
         .bind(login.to_lowercase())
@@ -298,27 +302,28 @@ impl Store {
         Ok(sessions.rows_affected())
     }
 
-    /// Queues a password reset e-mail for each member matching `login` (see
-    /// [`Store::members_for_login`]). Returns how many were queued; callers must not tell
-    /// the requester, so that no one learns which accounts exist.
-    pub async fn request_password_reset(
+    /// Queues a password reset e-mail for each member. Earlier unused reset links of those
+    /// members stop working, so only the newest link in the mailbox counts.
+    pub async fn queue_password_resets(
         &self,
-        login: &str,
+        members: &[MemberRecord],
         now: OffsetDateTime,
-    ) -> StoreResult<usize> {
-        let members = self.members_for_login(login).await?;
+    ) -> StoreResult<()> {
         let mut transaction = self.begin_write().await?;
-        for login in &members {
-            queue_member_link(
-                &mut transaction,
-                &login.member,
-                LinkPurpose::ResetPassword,
-                now,
+        for member in members {
+            sqlx::query(
+                "UPDATE email_tokens SET used_at = $1 \
+                 WHERE member_id = $2 AND purpose = $3 AND used_at IS NULL",
             )
+            .bind(unix_millis(now))
+            .bind(member.id)
+            .bind(LinkPurpose::ResetPassword.as_str())
+            .execute(&mut *transaction)
             .await?;
+            queue_member_link(&mut transaction, member, LinkPurpose::ResetPassword, now).await?;
         }
         transaction.commit().await?;
-        Ok(members.len())
+        Ok(())
     }
 
     /// Checks a link without using it, for the page where the member types the new password.
@@ -412,8 +417,9 @@ impl Store {
         let email: String = row.try_get("email_normalized")?;
         let now_millis = unix_millis(now);
 
+        let mut verified = 0;
         if let Some(application_id) = application_id {
-            sqlx::query(
+            verified += sqlx::query(
                 "UPDATE applications SET email_verified_at = $1 \
                  WHERE id = $2 AND email_normalized = $3",
             )
@@ -421,9 +427,10 @@ impl Store {
             .bind(application_id)
             .bind(&email)
             .execute(&mut *transaction)
-            .await?;
+            .await?
+            .rows_affected();
         }
-        sqlx::query(
+        verified += sqlx::query(
             "UPDATE members SET email_verified_at = $1 \
              WHERE (id = $2 OR application_id = $3) AND email_normalized = $4",
         )
@@ -432,22 +439,28 @@ impl Store {
         .bind(application_id.unwrap_or(-1))
         .bind(&email)
         .execute(&mut *transaction)
-        .await?;
+        .await?
+        .rows_affected();
         sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2")
             .bind(now_millis)
             .bind(hash_token(token))
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;
+        if verified == 0 {
+            return Ok(Err(LinkProblem::Superseded));
+        }
         Ok(Ok(()))
     }
 
     /// Changes a member's contact details. A new e-mail address is unverified until the
-    /// link sent to it is opened. Returns the updated member.
+    /// link sent to it is opened; `send_link` false skips that e-mail (the caller limits how
+    /// many a member may trigger). Returns the updated member.
     pub async fn update_member_contact(
         &self,
         member_id: i64,
         contact: &ContactUpdate,
+        send_link: bool,
         now: OffsetDateTime,
     ) -> StoreResult<MemberRecord> {
         let mut transaction = self.begin_write().await?;
@@ -476,7 +489,7 @@ impl Store {
         .fetch_one(&mut *transaction)
         .await?;
         let member = MemberRecord::from_row(&row)?;
-        if email_changed {
+        if email_changed && send_link {
             queue_member_link(&mut transaction, &member, LinkPurpose::VerifyEmail, now).await?;
         }
         transaction.commit().await?;

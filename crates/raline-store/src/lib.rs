@@ -61,6 +61,8 @@ pub enum StoreError {
     InvalidRegionTable(String),
     #[error("the member already has an open renewal")]
     RenewalAlreadyOpen,
+    #[error("the member's end date changed: the card was renewed meanwhile")]
+    AlreadyRenewed,
 }
 
 impl StoreError {

@@ -115,6 +115,9 @@ impl RenewalRecord {
 #[derive(Debug)]
 pub struct NewRenewal<'a> {
     pub member_id: i64,
+    /// The end date the window was checked against. The renewal is refused with
+    /// `AlreadyRenewed` when the member's end date is no longer this one.
+    pub base_valid_until: Date,
     pub channel: RenewalChannel,
     pub term: Term,
     pub fee_rupiah: u32,
@@ -163,10 +166,23 @@ impl Store {
 
         let now_millis = unix_millis(now);
         let mut transaction = self.begin_write().await?;
+        let lock = match self.backend {
+            crate::Backend::Postgres => "FOR UPDATE",
+            crate::Backend::Sqlite => "",
+        };
+        let current: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT valid_until FROM members WHERE id = $1 {lock}"
+        ))
+        .bind(renewal.member_id)
+        .fetch_optional(&mut *transaction)
+        .await?;
+        if current.as_deref() != Some(format_date(renewal.base_valid_until).as_str()) {
+            return Err(StoreError::AlreadyRenewed);
+        }
         let inserted = sqlx::query_scalar(
-            "INSERT INTO renewals (member_id, status, channel, term, fee_rupiah, paid, \
-             submission_key, created_at, submitted_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING id",
+            "INSERT INTO renewals (member_id, status, channel, base_valid_until, term, fee_rupiah, \
+             paid, submission_key, created_at, submitted_at, updated_at) \
+             VALUES ($1, $2, $3, $9, $4, $5, $6, $7, $8, $8, $8) RETURNING id",
         )
         .bind(renewal.member_id)
         .bind(ApplicationStatus::Submitted.as_str())
@@ -176,6 +192,7 @@ impl Store {
         .bind(i64::from(renewal.paid))
         .bind(renewal.submission_key)
         .bind(now_millis)
+        .bind(format_date(renewal.base_valid_until))
         .fetch_one(&mut *transaction)
         .await;
         let id: i64 = match inserted {
@@ -186,13 +203,25 @@ impl Store {
                     return Err(error);
                 }
                 drop(transaction);
-                // The same key submitted twice at once, or another open renewal.
+                // The same key submitted twice at once, another open renewal, or a renewal
+                // of this end date approved meanwhile.
                 if let Some(key) = renewal.submission_key
                     && let Some(id) = self.renewal_by_key(renewal.member_id, key).await?
                 {
                     return Ok(id);
                 }
-                return Err(StoreError::RenewalAlreadyOpen);
+                let open: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM renewals WHERE member_id = $1 \
+                     AND status IN ('submitted', 'needs_correction')",
+                )
+                .bind(renewal.member_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                return Err(if open.is_some() {
+                    StoreError::RenewalAlreadyOpen
+                } else {
+                    StoreError::AlreadyRenewed
+                });
             }
         };
 
@@ -298,7 +327,7 @@ impl Store {
         let row = sqlx::query(
             "UPDATE renewals SET status = $1, decision_reason = $2, decided_by = $3, \
              decided_at = $4, updated_at = $4, paid = COALESCE($5, paid) \
-             WHERE id = $6 AND status = $7 RETURNING member_id, term",
+             WHERE id = $6 AND status = $7 RETURNING member_id, term, base_valid_until",
         )
         .bind(status.as_str())
         .bind(reason)
@@ -315,6 +344,7 @@ impl Store {
             ));
         };
         let member_id: i64 = row.try_get("member_id")?;
+        let base_valid_until: String = row.try_get("base_valid_until")?;
         let term: String = row.try_get("term")?;
         let term = Term::parse(&term)
             .ok_or_else(|| StoreError::InvalidStoredValue(format!("renewal term {term:?}")))?;
@@ -329,6 +359,10 @@ impl Store {
 
         let kind = match decision {
             Decision::Approve => {
+                // A renewal extends the end date it was submitted against, never a later one.
+                if format_date(member.valid_until) != base_valid_until {
+                    return Err(StoreError::AlreadyRenewed);
+                }
                 let old = member.valid_until;
                 let new = new_end_date(term, old, today);
                 sqlx::query("UPDATE members SET valid_until = $1 WHERE id = $2")

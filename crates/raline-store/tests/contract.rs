@@ -502,12 +502,13 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
     assert_eq!(member.email, "siti@example.id");
     assert!(!member.email_verified);
 
-    // Login by member number or e-mail, with the registration password hash.
+    // Login by member number, with the registration password hash; by e-mail only once the
+    // address is verified (below).
     let by_number = store.members_for_login("26120400001").await.unwrap();
     assert_eq!(by_number.len(), 1);
     assert_eq!(by_number[0].password_hash, "hash");
     let by_email = store.members_for_login(" SITI@example.id ").await.unwrap();
-    assert_eq!(by_email[0].member.id, member_id);
+    assert!(by_email.is_empty());
     assert!(
         store
             .members_for_login("nobody@example.id")
@@ -550,12 +551,18 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
     );
 
     // A password reset link works once, ends every session and stops the old password.
+    let logins = store.members_for_login("26120400001").await.unwrap();
+    let members: Vec<_> = logins.into_iter().map(|login| login.member).collect();
+    store.queue_password_resets(&members, NOW).await.unwrap();
+    // A second request makes the first link stop working.
+    let first = claim_kind(store, OutboxKind::PasswordReset).await;
+    store.queue_password_resets(&members, NOW).await.unwrap();
     assert_eq!(
         store
-            .request_password_reset("26120400001", NOW)
+            .check_reset_link(first.link_token.as_ref().unwrap(), NOW)
             .await
             .unwrap(),
-        1
+        Err(LinkProblem::Used)
     );
     let reset = claim_kind(store, OutboxKind::PasswordReset).await;
     let token = reset.link_token.clone().unwrap();
@@ -607,7 +614,7 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
         address: "Jl. Baru 2, Mojokerto".into(),
     };
     let updated = store
-        .update_member_contact(member_id, &contact, NOW)
+        .update_member_contact(member_id, &contact, true, NOW)
         .await
         .unwrap();
     assert_eq!(updated.address.as_deref(), Some("Jl. Baru 2, Mojokerto"));
@@ -627,10 +634,16 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
             .unwrap()
             .email_verified
     );
+    let by_email = store
+        .members_for_login(" SITI.baru@example.id ")
+        .await
+        .unwrap();
+    assert_eq!(by_email[0].member.id, member_id);
 
     // Two renewals of one member cannot be open at once.
-    let new_renewal = |key| NewRenewal {
+    let new_renewal = |key, base_valid_until| NewRenewal {
         member_id,
+        base_valid_until,
         channel: RenewalChannel::Online,
         term: Term::Years(1),
         fee_rupiah: 0,
@@ -638,13 +651,21 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
         submission_key: Some(key),
         uploads: &[],
     };
-    let renewal = store.submit_renewal(new_renewal("r-1"), NOW).await.unwrap();
+    let renewal = store
+        .submit_renewal(new_renewal("r-1", date!(2027 - 12 - 04)), NOW)
+        .await
+        .unwrap();
     assert_eq!(
-        store.submit_renewal(new_renewal("r-1"), NOW).await.unwrap(),
+        store
+            .submit_renewal(new_renewal("r-1", date!(2027 - 12 - 04)), NOW)
+            .await
+            .unwrap(),
         renewal
     );
     assert!(matches!(
-        store.submit_renewal(new_renewal("r-2"), NOW).await,
+        store
+            .submit_renewal(new_renewal("r-2", date!(2027 - 12 - 04)), NOW)
+            .await,
         Err(StoreError::RenewalAlreadyOpen)
     ));
     let queue = store
@@ -699,7 +720,17 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
     assert_eq!(approved.renewal_id, Some(renewal));
 
     // After a decision a new renewal may be submitted; a late one starts today.
-    let second = store.submit_renewal(new_renewal("r-3"), NOW).await.unwrap();
+    // A request sent with the old end date, racing the approval, renews nothing.
+    assert!(matches!(
+        store
+            .submit_renewal(new_renewal("r-4", date!(2027 - 12 - 04)), NOW)
+            .await,
+        Err(StoreError::AlreadyRenewed)
+    ));
+    let second = store
+        .submit_renewal(new_renewal("r-3", date!(2028 - 12 - 04)), NOW)
+        .await
+        .unwrap();
     let outcome = store
         .decide_renewal(
             second,

@@ -15,7 +15,7 @@ use crate::error::{FieldMessage, WebError, renewal_refusal_message};
 use crate::i18n::{Locale, format_date, format_instant, t};
 use crate::member_auth::{
     ClientAddress, LoginFailure, MEMBER_COOKIE, MEMBER_SESSION_LIFETIME, MemberUser,
-    allow_reset_request, authenticate, member_cookie,
+    allow_member_mail, allow_reset_request, authenticate, member_cookie,
 };
 use crate::pages::{Lang, PageError, cookie, render};
 use crate::{AppState, card, renewal, uploads};
@@ -215,15 +215,20 @@ async fn render_account(
             ApplicationStatus::Submitted | ApplicationStatus::NeedsCorrection
         )
     });
-    let window = match renewal::quote(state, member, now)? {
-        Ok(quote) => minijinja::context! {
+    let window = match renewal::quote(state, member, now) {
+        Ok(Ok(quote)) => minijinja::context! {
             open => true,
             new_valid_until => format_date(locale, quote.new_valid_until),
             closes_on => format_date(locale, quote.closes_on),
         },
-        Err(refusal) => minijinja::context! {
+        Ok(Err(refusal)) => minijinja::context! {
             open => false,
             message => renewal_refusal_message(locale, refusal),
+        },
+        // The library no longer offers the member's type: the rest of the page still works.
+        Err(_) => minijinja::context! {
+            open => false,
+            message => t(locale, "account-renewal-unavailable"),
         },
     };
     let history: Vec<_> = renewals
@@ -407,9 +412,11 @@ pub async fn save_contact(
         phone_e164: contact.phone_e164,
         address: contact.address,
     };
+    let send_link = update.email_normalized == member.email.to_lowercase()
+        || allow_member_mail(state, "verify", member.id);
     let updated = state
         .store()
-        .update_member_contact(member.id, &update, OffsetDateTime::now_utc())
+        .update_member_contact(member.id, &update, send_link, OffsetDateTime::now_utc())
         .await?;
     state.outbox_wake().notify_one();
     tracing::info!(member_id = member.id, "member contact details changed");
@@ -462,7 +469,7 @@ pub async fn resend_verification(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf).map_err(page_error(locale))?;
-    if !user.member.email_verified {
+    if !user.member.email_verified && allow_member_mail(&state, "verify", user.member.id) {
         state
             .store()
             .resend_member_verification(user.member.id, OffsetDateTime::now_utc())
@@ -496,7 +503,18 @@ struct CheckedCorrection {
     reason: String,
 }
 
-fn check_correction(form: &CorrectionForm) -> Result<CheckedCorrection, Vec<FieldError>> {
+/// What a requested identity number and birth date are checked against: whether the
+/// member's document carries a NIK, the region table and today's WIB date.
+struct CorrectionRules<'a> {
+    carries_nik: bool,
+    regions: &'a raline_domain::RegionDirectory,
+    today: time::Date,
+}
+
+fn check_correction(
+    form: &CorrectionForm,
+    rules: &CorrectionRules<'_>,
+) -> Result<CheckedCorrection, Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = form
         .full_name
@@ -523,6 +541,17 @@ fn check_correction(form: &CorrectionForm) -> Result<CheckedCorrection, Vec<Fiel
     let number = form.identity_number.trim();
     let identity_number = if number.is_empty() {
         None
+    } else if rules.carries_nik {
+        match raline_domain::Nik::parse(number, rules.today, rules.regions) {
+            Ok(_) => Some(number.to_owned()),
+            Err(error) => {
+                errors.push(FieldError {
+                    field: "identity_number",
+                    code: error.code(),
+                });
+                None
+            }
+        }
     } else if number.len() > 40
         || !number
             .chars()
@@ -542,6 +571,20 @@ fn check_correction(form: &CorrectionForm) -> Result<CheckedCorrection, Vec<Fiel
         None
     } else {
         match time::Date::parse(date, &format) {
+            Ok(date) if date > rules.today => {
+                errors.push(FieldError {
+                    field: "birth_date",
+                    code: "date_in_future",
+                });
+                None
+            }
+            Ok(date) if rules.today.year() - date.year() > 120 => {
+                errors.push(FieldError {
+                    field: "birth_date",
+                    code: "date_too_old",
+                });
+                None
+            }
             Ok(date) => Some(date),
             Err(_) => {
                 errors.push(FieldError {
@@ -590,7 +633,19 @@ pub async fn request_correction(
     Form(form): Form<CorrectionForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf).map_err(page_error(locale))?;
-    let errors = match check_correction(&form) {
+    let carries_nik = state
+        .store()
+        .application(user.member.application_id)
+        .await?
+        .is_some_and(|application| {
+            application.identity_type.carries_nik() && application.guardian_name.is_none()
+        });
+    let rules = CorrectionRules {
+        carries_nik,
+        regions: &state.config().regions,
+        today: raline_domain::dates::wib_date(OffsetDateTime::now_utc()),
+    };
+    let errors = match check_correction(&form, &rules) {
         Ok(correction) => {
             let stored = state
                 .store()
@@ -653,7 +708,7 @@ async fn render_renew(
 ) -> Result<Html<String>, WebError> {
     let member = &user.member;
     let now = OffsetDateTime::now_utc();
-    let kind = renewal::member_type(state, member)?;
+    let kind = renewal::member_type(state, member).ok();
     let renewals = state.store().renewals_of_member(member.id).await?;
     let open = renewals.iter().find(|renewal| {
         matches!(
@@ -661,7 +716,11 @@ async fn render_renew(
             ApplicationStatus::Submitted | ApplicationStatus::NeedsCorrection
         )
     });
-    let quote = renewal::quote(state, member, now)?;
+    let (quote, refusal) = match renewal::quote(state, member, now) {
+        Ok(Ok(quote)) => (Some(quote), None),
+        Ok(Err(refusal)) => (None, Some(renewal_refusal_message(locale, refusal))),
+        Err(_) => (None, Some(t(locale, "account-renewal-unavailable"))),
+    };
     let form = match form {
         Some(form) => form,
         None => RenewForm {
@@ -675,12 +734,10 @@ async fn render_renew(
         },
     };
     let required: Vec<&str> = kind
-        .renewal
-        .documents
         .iter()
-        .map(|slot| slot.as_str())
+        .flat_map(|kind| kind.renewal.documents.iter().map(|slot| slot.as_str()))
         .collect();
-    let fee = kind.renewal.fee_rupiah;
+    let fee = kind.map_or(0, |kind| kind.renewal.fee_rupiah);
 
     render(
         state,
@@ -692,10 +749,10 @@ async fn render_renew(
             member_number => &member.member_number,
             full_name => &member.full_name,
             valid_until => format_date(locale, member.valid_until),
-            quote => quote.as_ref().ok().map(|quote| minijinja::context! {
+            quote => quote.map(|quote| minijinja::context! {
                 new_valid_until => format_date(locale, quote.new_valid_until),
             }),
-            refusal => quote.err().map(|refusal| renewal_refusal_message(locale, refusal)),
+            refusal,
             open_status => open.map(|renewal| renewal.status.as_str()),
             open_reason => open.and_then(|renewal| renewal.decision_reason.clone()),
             required,
@@ -807,6 +864,26 @@ pub async fn submit_renewal(
     submission_key: Option<&str>,
     locale: Locale,
 ) -> Result<RenewalResult, WebError> {
+    let submission_key = submission_key.filter(|key| crate::forms::is_submission_key(key));
+
+    // A repeated request returns what it made and changes nothing; refusals come before any
+    // change, so a refused renewal leaves the contact details as they were.
+    if let Some(submitted) = renewal::repeated(state, member, submission_key).await? {
+        return Ok(RenewalResult::Submitted {
+            id: submitted.id,
+            approved: submitted.approved.is_some(),
+        });
+    }
+    let correcting = state
+        .store()
+        .renewals_of_member(member.id)
+        .await?
+        .into_iter()
+        .find(|renewal| renewal.status == ApplicationStatus::NeedsCorrection);
+    if correcting.is_none() {
+        renewal::check_can_submit(state, member).await?;
+    }
+
     // Only the photo and the identity document can be renewed.
     let mut errors: Vec<FieldError> = files
         .keys()
@@ -836,13 +913,7 @@ pub async fn submit_renewal(
     };
     let stored = uploads::store_files(state.files(), processed).await?;
 
-    let open = state
-        .store()
-        .renewals_of_member(member.id)
-        .await?
-        .into_iter()
-        .find(|renewal| renewal.status == ApplicationStatus::NeedsCorrection);
-    let result = match open {
+    let result = match correcting {
         Some(open) => state
             .store()
             .resubmit_renewal(open.id, member.id, &stored, OffsetDateTime::now_utc())
@@ -864,7 +935,7 @@ pub async fn submit_renewal(
             state,
             &member,
             &stored,
-            submission_key.filter(|key| crate::forms::is_submission_key(key)),
+            submission_key,
             RenewalChannel::Online,
             None,
             locale,
@@ -922,11 +993,20 @@ pub async fn forgot(
     if !allow_reset_request(&state, address) {
         return Err(PageError::new(WebError::TooManyAttempts, locale));
     }
-    let queued = state
+    // At most a few reset e-mails per member in the lock window, whoever asks.
+    let members: Vec<MemberRecord> = state
         .store()
-        .request_password_reset(login, OffsetDateTime::now_utc())
-        .await?;
-    if queued > 0 {
+        .members_for_login(login)
+        .await?
+        .into_iter()
+        .map(|login| login.member)
+        .filter(|member| allow_member_mail(&state, "reset", member.id))
+        .collect();
+    if !members.is_empty() {
+        state
+            .store()
+            .queue_password_resets(&members, OffsetDateTime::now_utc())
+            .await?;
         state.outbox_wake().notify_one();
     }
     // The same page whether or not an account matched, so nobody learns which exist.
@@ -950,6 +1030,7 @@ fn link_problem_page(
         LinkProblem::Unknown => "account-link-unknown",
         LinkProblem::Expired => "account-link-expired",
         LinkProblem::Used => "account-link-used",
+        LinkProblem::Superseded => "account-link-superseded",
     };
     let html = render(
         state,
@@ -1124,7 +1205,13 @@ mod tests {
             birth_date: String::new(),
             reason: reason.into(),
         };
-        assert!(check_correction(&form("Siti Aminah", "Salah ketik")).is_ok());
+        let regions = raline_domain::RegionDirectory::built_in();
+        let rules = CorrectionRules {
+            carries_nik: true,
+            regions: &regions,
+            today: time::macros::date!(2026 - 12 - 05),
+        };
+        assert!(check_correction(&form("Siti Aminah", "Salah ketik"), &rules).is_ok());
         let fields = |result: Result<CheckedCorrection, Vec<FieldError>>| {
             result
                 .err()
@@ -1133,12 +1220,22 @@ mod tests {
                 .map(|error| (error.field, error.code))
                 .collect::<Vec<_>>()
         };
+        let mut bad_nik = form("", "NIK salah ketik");
+        bad_nik.identity_number = "12345".into();
+        bad_nik.birth_date = "2030-01-01".into();
         assert_eq!(
-            fields(check_correction(&form("", "Salah ketik"))),
+            fields(check_correction(&bad_nik, &rules)),
+            [
+                ("identity_number", "nik_length"),
+                ("birth_date", "date_in_future")
+            ]
+        );
+        assert_eq!(
+            fields(check_correction(&form("", "Salah ketik"), &rules)),
             [("full_name", "correction_empty")]
         );
         assert_eq!(
-            fields(check_correction(&form("Siti", ""))),
+            fields(check_correction(&form("Siti", ""), &rules)),
             [("correction_reason", "required")]
         );
     }

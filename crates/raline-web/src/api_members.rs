@@ -161,9 +161,19 @@ async fn me_body(
     member: &MemberRecord,
     locale: crate::i18n::Locale,
 ) -> Result<Me, WebError> {
-    let kind = crate::renewal::member_type(state, member)?;
-    let window = match crate::renewal::quote(state, member, OffsetDateTime::now_utc())? {
-        Ok(quote) => RenewalWindow {
+    let kind = crate::renewal::member_type(state, member).ok();
+    let closed = |refusal: &'static str, message: String| RenewalWindow {
+        can_renew: false,
+        refusal: Some(refusal),
+        message: Some(message),
+        opens_on: None,
+        closes_on: None,
+        new_valid_until: None,
+        required_documents: Vec::new(),
+        fee_rupiah: 0,
+    };
+    let window = match crate::renewal::quote(state, member, OffsetDateTime::now_utc()) {
+        Ok(Ok(quote)) => RenewalWindow {
             can_renew: true,
             refusal: None,
             message: None,
@@ -173,25 +183,24 @@ async fn me_body(
             required_documents: Vec::new(),
             fee_rupiah: quote.fee_rupiah,
         },
-        Err(refusal) => RenewalWindow {
-            can_renew: false,
-            refusal: Some(refusal.code()),
-            message: Some(renewal_refusal_message(locale, refusal)),
-            opens_on: None,
-            closes_on: None,
-            new_valid_until: None,
-            required_documents: Vec::new(),
-            fee_rupiah: kind.renewal.fee_rupiah,
-        },
+        Ok(Err(refusal)) => closed(refusal.code(), renewal_refusal_message(locale, refusal)),
+        Err(_) => closed(
+            "member_type_unavailable",
+            crate::i18n::t(locale, "account-renewal-unavailable"),
+        ),
     };
-    let window = RenewalWindow {
-        required_documents: kind
-            .renewal
-            .documents
-            .iter()
-            .map(|slot| slot.as_str())
-            .collect(),
-        ..window
+    let window = match kind {
+        Some(kind) => RenewalWindow {
+            required_documents: kind
+                .renewal
+                .documents
+                .iter()
+                .map(|slot| slot.as_str())
+                .collect(),
+            fee_rupiah: kind.renewal.fee_rupiah,
+            ..window
+        },
+        None => window,
     };
     let renewals = state.store().renewals_of_member(member.id).await?;
     let open_renewal = renewals

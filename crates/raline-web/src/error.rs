@@ -74,7 +74,8 @@ impl WebError {
             | WebError::Store(
                 StoreError::Conflict(_)
                 | StoreError::IdentityAlreadyMember
-                | StoreError::RenewalAlreadyOpen,
+                | StoreError::RenewalAlreadyOpen
+                | StoreError::AlreadyRenewed,
             ) => StatusCode::CONFLICT,
             WebError::RenewalRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -103,6 +104,7 @@ impl WebError {
             WebError::Store(StoreError::RenewalAlreadyOpen) => {
                 t(locale, "error-renewal_already_open")
             }
+            WebError::Store(StoreError::AlreadyRenewed) => t(locale, "error-renewal_already_done"),
             WebError::RenewalRefused(refusal) => renewal_refusal_message(locale, *refusal),
             WebError::EmailUnverified => t(locale, "error-email_unverified"),
             WebError::TooManyAttempts => t(locale, "error-too_many_attempts"),
@@ -194,6 +196,7 @@ impl WebError {
             WebError::FindingsChanged => "findings_changed",
             WebError::Store(StoreError::IdentityAlreadyMember) => "identity_already_member",
             WebError::Store(StoreError::RenewalAlreadyOpen) => "renewal_already_open",
+            WebError::Store(StoreError::AlreadyRenewed) => "renewal_already_done",
             WebError::RenewalRefused(refusal) => refusal.code(),
             WebError::EmailUnverified => "email_unverified",
             WebError::TooManyAttempts => "too_many_attempts",

@@ -121,6 +121,11 @@ pub async fn authenticate(
         return Err(LoginFailure::Locked);
     }
 
+    // One hash is verified per candidate, and one dummy hash when there is none, so the
+    // time taken does not tell whether the login exists.
+    if candidates.is_empty() {
+        let _ = verify_password(crate::staff::DUMMY_HASH.clone(), password.to_owned()).await;
+    }
     let mut member = None;
     for candidate in candidates {
         if !candidate.password_hash.is_empty()
@@ -130,15 +135,14 @@ pub async fn authenticate(
             break;
         }
     }
-    if member.is_none() {
-        let _ = verify_password(crate::staff::DUMMY_HASH.clone(), password.to_owned()).await;
-    }
 
     match member {
         Some(member) => {
-            for key in &accounts {
-                throttle.accounts.record_success(key);
-            }
+            // Only the account that logged in is cleared: another member sharing the
+            // address keeps its count.
+            throttle
+                .accounts
+                .record_success(&format!("member:{}", member.id));
             tracing::info!(member_id = member.id, "member logged in");
             Ok(member)
         }
@@ -165,10 +169,32 @@ pub fn allow_reset_request(state: &AppState, address: Option<IpAddr>) -> bool {
     true
 }
 
+/// E-mails of one kind (`reset`, `verify`) a member may be sent within the lock window, so
+/// that nobody can flood a mailbox through the forms.
+pub const MEMBER_MAILS: u32 = 3;
+
+/// Counts an e-mail of `kind` to a member; returns false once the member got
+/// [`MEMBER_MAILS`] of them within the window.
+pub fn allow_member_mail(state: &AppState, kind: &str, member_id: i64) -> bool {
+    let key = format!("mail:{kind}:{member_id}");
+    let throttle = &state.member_throttle().mails;
+    if throttle.is_locked(&key) {
+        tracing::info!(
+            member_id,
+            kind,
+            "member e-mail skipped: too many in a short time"
+        );
+        return false;
+    }
+    throttle.record_failure(&key);
+    true
+}
+
 /// The throttles of member logins, per account and per client address.
 pub struct MemberThrottle {
     pub accounts: crate::throttle::LoginThrottle,
     pub addresses: crate::throttle::LoginThrottle,
+    pub mails: crate::throttle::LoginThrottle,
 }
 
 impl Default for MemberThrottle {
@@ -176,6 +202,7 @@ impl Default for MemberThrottle {
         MemberThrottle {
             accounts: crate::throttle::LoginThrottle::with_limit(ACCOUNT_FAILURES),
             addresses: crate::throttle::LoginThrottle::with_limit(ADDRESS_FAILURES),
+            mails: crate::throttle::LoginThrottle::with_limit(MEMBER_MAILS),
         }
     }
 }

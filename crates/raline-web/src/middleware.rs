@@ -114,6 +114,26 @@ pub struct PendingErrorPage {
     pub locale: Locale,
 }
 
+/// True for a 4xx response with a plain-text body, which only axum's extractor rejections
+/// produce here: handlers answer with pages or JSON.
+fn is_framework_rejection(response: &Response) -> bool {
+    response.status().is_client_error()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/plain"))
+}
+
+fn framework_rejection_key(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "http-not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "http-method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "http-body-too-large",
+        _ => "http-bad-request",
+    }
+}
+
 /// Renders the HTML error page for responses that carry a `PendingErrorPage`, with the
 /// library name and layout from the state.
 pub async fn render_error_pages(
@@ -121,11 +141,20 @@ pub async fn render_error_pages(
     request: Request,
     next: Next,
 ) -> Response {
+    let locale = pages::request_locale(request.headers());
+    let is_page = !request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    let Some(pending) = response.extensions().get::<PendingErrorPage>().cloned() else {
-        return response;
-    };
     let status = response.status();
+    let pending = match response.extensions().get::<PendingErrorPage>().cloned() {
+        Some(pending) => pending,
+        // axum's own rejections (a malformed path, form or method) are plain English text;
+        // pages show them as an error page in the user's language instead.
+        None if is_page && is_framework_rejection(&response) => PendingErrorPage {
+            message: crate::i18n::t(locale, framework_rejection_key(status)),
+            locale,
+        },
+        None => return response,
+    };
     match pages::render_error_page(&state, &pending, status) {
         Ok(html) => {
             let mut page = (status, html).into_response();

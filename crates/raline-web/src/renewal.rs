@@ -61,31 +61,12 @@ pub async fn submit(
     desk: Option<DeskRenewal>,
     locale: Locale,
 ) -> Result<Submitted, WebError> {
-    // A repeated request returns the renewal it made, even when that renewal has since
-    // moved the end date out of the window.
-    if let Some(key) = submission_key
-        && let Some(id) = state.store().renewal_by_key(member.id, key).await?
-    {
-        let approved = match state.store().renewal(id).await? {
-            Some(renewal) if renewal.status == ApplicationStatus::Approved => {
-                let member = state
-                    .store()
-                    .member(member.id)
-                    .await?
-                    .ok_or(WebError::NotFound)?;
-                Some(RenewalOutcome {
-                    status: renewal.status,
-                    member,
-                })
-            }
-            _ => None,
-        };
-        return Ok(Submitted { id, approved });
+    if let Some(submitted) = repeated(state, member, submission_key).await? {
+        return Ok(submitted);
     }
-
     let now = OffsetDateTime::now_utc();
     let kind = member_type(state, member)?;
-    let quote = quote(state, member, now)?.map_err(WebError::RenewalRefused)?;
+    let quote = check_can_submit(state, member).await?;
 
     let uploaded: Vec<UploadSlot> = uploads.iter().map(|upload| upload.slot).collect();
     let missing: Vec<FieldError> = kind
@@ -110,6 +91,7 @@ pub async fn submit(
         .submit_renewal(
             NewRenewal {
                 member_id: member.id,
+                base_valid_until: member.valid_until,
                 channel,
                 term: quote.term,
                 fee_rupiah: quote.fee_rupiah,
@@ -149,6 +131,59 @@ pub async fn submit(
         }
     };
     Ok(Submitted { id, approved })
+}
+
+/// Returns the renewal a repeated request (same form key or Idempotency-Key) made, even
+/// when that renewal has since moved the end date out of the window.
+pub async fn repeated(
+    state: &AppState,
+    member: &MemberRecord,
+    submission_key: Option<&str>,
+) -> Result<Option<Submitted>, WebError> {
+    let Some(key) = submission_key else {
+        return Ok(None);
+    };
+    let Some(id) = state.store().renewal_by_key(member.id, key).await? else {
+        return Ok(None);
+    };
+    let approved = match state.store().renewal(id).await? {
+        Some(renewal) if renewal.status == ApplicationStatus::Approved => {
+            let member = state
+                .store()
+                .member(member.id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            Some(RenewalOutcome {
+                status: renewal.status,
+                member,
+            })
+        }
+        _ => None,
+    };
+    Ok(Some(Submitted { id, approved }))
+}
+
+/// Checks that a new renewal may be submitted now: the window is open and no renewal is
+/// waiting for staff. Returns the quote. A renewal waiting for the member's correction does
+/// not count here, because the member resubmits that one.
+pub async fn check_can_submit(
+    state: &AppState,
+    member: &MemberRecord,
+) -> Result<RenewalQuote, WebError> {
+    let quote =
+        quote(state, member, OffsetDateTime::now_utc())?.map_err(WebError::RenewalRefused)?;
+    let waiting = state
+        .store()
+        .renewals_of_member(member.id)
+        .await?
+        .iter()
+        .any(|renewal| renewal.status == ApplicationStatus::Submitted);
+    if waiting {
+        return Err(WebError::Store(
+            raline_store::StoreError::RenewalAlreadyOpen,
+        ));
+    }
+    Ok(quote)
 }
 
 /// A renewal made by staff at the desk: approved at once by that staff member.

@@ -96,6 +96,30 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijin
     Ok(i18n::t_args(locale, key, &args))
 }
 
+/// `text|linkify`: the text HTML-escaped, with each `http://` or `https://` address made a
+/// link, for e-mails whose links must be clickable.
+fn linkify(text: &str) -> Value {
+    let mut html = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(start) = rest.find("http://").or_else(|| rest.find("https://")) {
+        let (before, from_url) = rest.split_at(start);
+        let end = from_url
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(from_url.len());
+        let (url, after) = from_url.split_at(end);
+        html.push_str(&escape(before));
+        let url = escape(url);
+        html.push_str(&format!("<a href=\"{url}\">{url}</a>"));
+        rest = after;
+    }
+    html.push_str(&escape(rest));
+    Value::from_safe_string(html)
+}
+
+fn escape(text: &str) -> String {
+    minijinja::HtmlEscape(text).to_string()
+}
+
 /// Builds the environment once at start-up. Strict undefined behaviour turns a typo in a
 /// template variable into an error (caught by the render-all test) instead of empty output.
 pub fn environment() -> Environment<'static> {
@@ -108,5 +132,23 @@ pub fn environment() -> Environment<'static> {
         }
     }
     environment.add_function("t", translate);
+    environment.add_filter("linkify", linkify);
     environment
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linkify_escapes_text_and_links_addresses() {
+        let html =
+            linkify("Tautan <baru>: https://contoh.id/akun?a=1&b=2 berlaku 1 jam").to_string();
+        assert_eq!(
+            html,
+            "Tautan &lt;baru&gt;: <a href=\"https:&#x2f;&#x2f;contoh.id&#x2f;akun?a=1&amp;b=2\">\
+             https:&#x2f;&#x2f;contoh.id&#x2f;akun?a=1&amp;b=2</a> berlaku 1 jam"
+        );
+        assert_eq!(linkify("tanpa tautan").to_string(), "tanpa tautan");
+    }
 }

@@ -474,3 +474,25 @@ async fn member_pages_render_in_both_languages() {
         }
     }
 }
+
+/// axum's own rejections of malformed page requests become error pages in the user's
+/// language, not plain English text.
+#[tokio::test]
+async fn malformed_page_requests_get_error_pages() {
+    let (app, _store, _folder) = app().await;
+    let request = Request::post("/akun/masuk")
+        .header(header::COOKIE, "raline_lang=id")
+        .header(header::ORIGIN, "http://127.0.0.1:8080")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let (status, html) = send(&app, request).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(html.contains("Permintaan tidak dapat dibaca"), "{html}");
+    assert!(!html.contains("Form requests must have"), "{html}");
+
+    let (status, html) = send(&app, get("/akun/sandi-baru/%ff", "en")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("<html"), "{html}");
+    assert!(!html.contains("Invalid URL"), "{html}");
+}

@@ -192,6 +192,7 @@ async fn submit_online(fixture: &Fixture, member: &MemberRecord, uploads: &[NewU
         .submit_renewal(
             NewRenewal {
                 member_id: member.id,
+                base_valid_until: member.valid_until,
                 channel: RenewalChannel::Online,
                 term,
                 fee_rupiah: 0,

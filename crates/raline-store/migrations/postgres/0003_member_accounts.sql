@@ -48,13 +48,17 @@ CREATE TABLE renewals (
     member_id BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     status TEXT NOT NULL,
     channel TEXT NOT NULL CHECK (channel IN ('online', 'desk')),
+    -- The member's end date when the renewal was submitted: a renewal extends that end
+    -- date only, so a member renewed meanwhile is not renewed twice.
+    base_valid_until TEXT NOT NULL,
     -- The end date the renewal moved from and to; set when it is approved.
     old_valid_until TEXT,
     new_valid_until TEXT,
     term TEXT NOT NULL,
     fee_rupiah BIGINT NOT NULL,
     paid BIGINT NOT NULL DEFAULT 0,
-    submission_key TEXT UNIQUE,
+    -- Form key or hashed API Idempotency-Key, unique per member.
+    submission_key TEXT,
     decision_reason TEXT,
     -- NULL with a decision time: approved automatically.
     decided_by BIGINT REFERENCES staff (id),
@@ -66,6 +70,11 @@ CREATE TABLE renewals (
 -- One open renewal per member: of two racing submissions, one fails on this index.
 CREATE UNIQUE INDEX renewals_one_open ON renewals (member_id)
     WHERE status IN ('submitted', 'needs_correction');
+-- One live renewal per end date: requests racing an approval, or sent with a stale page,
+-- find the approved renewal of that end date and fail on this index.
+CREATE UNIQUE INDEX renewals_one_per_end_date ON renewals (member_id, base_valid_until)
+    WHERE status <> 'rejected';
+CREATE UNIQUE INDEX renewals_submission_key ON renewals (member_id, submission_key);
 CREATE INDEX renewals_queue ON renewals (status, submitted_at);
 CREATE INDEX renewals_member ON renewals (member_id);
 

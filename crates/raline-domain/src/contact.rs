@@ -60,7 +60,10 @@ pub fn validate_contact(input: &ContactInput) -> Result<Contact, Vec<FieldError>
         fail("contact_address", "required");
     } else if address.chars().count() > MAX_ADDRESS_CHARS {
         fail("contact_address", "too_long");
-    } else if address.chars().any(char::is_control) {
+    } else if address
+        .chars()
+        .any(|c| c.is_control() || is_invisible_format(c))
+    {
         fail("contact_address", "invalid_characters");
     }
 
@@ -74,6 +77,19 @@ pub fn validate_contact(input: &ContactInput) -> Result<Contact, Vec<FieldError>
         phone_e164,
         address,
     })
+}
+
+/// Zero-width and text-direction characters: invisible in the address, but they can reorder
+/// or hide what staff read.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 #[cfg(test)]
@@ -100,5 +116,15 @@ mod tests {
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|error| error.field).collect();
         assert_eq!(fields, ["email", "phone", "contact_address"]);
+
+        for hidden in ["Jl. Mawar\u{202E}21", "Jl.\u{200B}Mawar 21"] {
+            let errors = validate_contact(&ContactInput {
+                email: "siti@example.org".into(),
+                phone: "081234567890".into(),
+                address: hidden.into(),
+            })
+            .unwrap_err();
+            assert_eq!(errors[0].code, "invalid_characters", "{hidden:?}");
+        }
     }
 }

@@ -136,6 +136,27 @@ impl WebError {
     }
 }
 
+/// Tells staff why a member cannot renew today: the same dates as the member sees, with
+/// advice for the desk.
+pub fn staff_renewal_refusal_message(
+    locale: Locale,
+    refusal: raline_domain::RenewalRefusal,
+) -> String {
+    let (key, date) = match refusal {
+        raline_domain::RenewalRefusal::TooEarly { opens_on } => {
+            ("error-renewal_too_early", opens_on)
+        }
+        raline_domain::RenewalRefusal::TooLate { closed_on } => {
+            ("staff-renewals-too-late", closed_on)
+        }
+    };
+    t_args(
+        locale,
+        key,
+        &[("date", crate::i18n::format_date(locale, date).into())],
+    )
+}
+
 /// Tells the member why renewing is not possible today and from or until when it was.
 pub fn renewal_refusal_message(locale: Locale, refusal: raline_domain::RenewalRefusal) -> String {
     let date = match refusal {

@@ -98,3 +98,4 @@ staff-corrections-member-link = Buka anggota { $number }
 staff-corrections-already-decided = Permintaan koreksi ini sudah diputuskan atau tidak ada lagi.
 staff-corrections-identity-taken = NIK baru itu sudah dimiliki anggota lain, jadi koreksi ini tidak dapat disetujui. Tolak permintaan ini dan minta anggota menghubungi perpustakaan.
 staff-renewals-already-open = Anggota ini sudah mengajukan perpanjangan yang belum selesai. Putuskan perpanjangan itu, jangan membuat yang baru.
+staff-renewals-too-late = Masa perpanjangan kartu ini sudah berakhir pada { $date }. Anggota perlu mendaftar ulang sebagai anggota baru lewat formulir pendaftaran.

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use super::{fee_label, history_rows, in_locale, is_open, term_label};
 use crate::AppState;
 use crate::auth::StaffUser;
-use crate::error::{WebError, renewal_refusal_message};
+use crate::error::{WebError, staff_renewal_refusal_message};
 use crate::i18n::{Locale, format_date, t};
 use crate::pages::{Lang, PageError, render};
 use crate::renewal::{self, DeskRenewal};
@@ -168,7 +168,7 @@ pub async fn renew(
         }
         Err(WebError::RenewalRefused(refusal)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            PageMessage::Error(renewal_refusal_message(locale, refusal)),
+            PageMessage::Error(staff_renewal_refusal_message(locale, refusal)),
             refusal.code(),
         ),
         Err(WebError::Store(StoreError::RenewalAlreadyOpen)) => (
@@ -258,7 +258,7 @@ async fn member_page(
 
     let (window, window_closed) = match renewal::quote(state, member, now) {
         Ok(Ok(quote)) => (Some(WindowFacts::new(locale, &quote)), None),
-        Ok(Err(refusal)) => (None, Some(renewal_refusal_message(locale, refusal))),
+        Ok(Err(refusal)) => (None, Some(staff_renewal_refusal_message(locale, refusal))),
         Err(WebError::Conflict(_)) => (None, Some(t(locale, "staff-members-type-missing"))),
         Err(error) => return Err(PageError::new(error, locale)),
     };

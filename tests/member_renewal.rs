@@ -79,6 +79,23 @@ async fn verification_login_lockout_and_password_reset() {
 
     // Registration sent a verification link; opening it shows a button, pressing it verifies
     // once.
+    let staff_view = |client: reqwest::Client| {
+        let url = server.url("/api/v1/staff/applications/1");
+        let staff = staff.clone();
+        async move {
+            let detail: Value = client
+                .get(url)
+                .bearer_auth(staff)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            detail["email_verified"].clone()
+        }
+    };
+    assert_eq!(staff_view(client.clone()).await, false);
     let verification = wait_for_mail(&smtp, "Verifikasi alamat e-mail", 0);
     let link = link_in(&verification, "/verifikasi-email/");
     let page = client.get(&link).send().await.unwrap();
@@ -95,6 +112,7 @@ async fn verification_login_lockout_and_password_reset() {
     );
     let again = pages.post(&link).send().await.unwrap();
     assert_eq!(again.status().as_u16(), 410);
+    assert_eq!(staff_view(client.clone()).await, true);
 
     // Login by member number and by e-mail; wrong passwords and unknown accounts get the
     // same response.

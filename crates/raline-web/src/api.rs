@@ -443,6 +443,8 @@ pub struct StaffDetailBody {
     findings: Vec<StaffFinding>,
     /// e-Meterai serial numbers read from a signed statement letter.
     emeterai_serials: Vec<String>,
+    /// Whether the applicant opened the address verification link.
+    email_verified: bool,
     uploads: Vec<UploadItem>,
     decisions: Vec<DecisionItem>,
     deliveries: Vec<DeliveryItem>,
@@ -529,6 +531,7 @@ pub async fn staff_detail(
         guardian_relationship: app.guardian_relationship.clone(),
         findings,
         emeterai_serials: state.store().emeterai_serials(id).await?,
+        email_verified: state.store().application_email_verified(id).await?,
         uploads,
         decisions,
         deliveries,

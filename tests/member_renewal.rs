@@ -135,6 +135,65 @@ async fn verification_login_lockout_and_password_reset() {
         unknown_body["error"]["message"]
     );
 
+    // Each verification link goes to the address it was made for, even when the member
+    // changes the address again before the first link is sent.
+    let account = pages
+        .post(server.url("/akun/masuk"))
+        .form(&[("login", number.as_str()), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(account.status().as_u16(), 303);
+    let csrf_page = pages
+        .get(server.url("/akun"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    for address in ["satu@example.id", "dua@example.id", email.as_str()] {
+        let changed = pages
+            .post(server.url("/akun/kontak"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", address),
+                ("phone", applicant.field("phone")),
+                ("contact_address", "Jl. Contoh No. 1, Mojokerto"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status().as_u16(), 303, "{address}");
+    }
+    for skip in 1..=3 {
+        let raw = wait_for_mail(&smtp, "Verifikasi alamat e-mail", skip);
+        let mail = support::parse_mail(&raw);
+        let to = mail
+            .to()
+            .and_then(|to| to.first())
+            .and_then(|address| address.address())
+            .unwrap_or_default()
+            .to_owned();
+        let expected = ["satu@example.id", "dua@example.id", email.as_str()][skip - 1];
+        assert_eq!(to, expected.to_lowercase());
+    }
+    // The member is back on the registered address, verified again through its new link.
+    let relink = link_in(
+        &wait_for_mail(&smtp, "Verifikasi alamat e-mail", 3),
+        "/verifikasi-email/",
+    );
+    assert_eq!(
+        pages.post(&relink).send().await.unwrap().status().as_u16(),
+        200
+    );
+
     // The member page with the cookie session.
     let login = pages
         .post(server.url("/akun/masuk"))
@@ -441,20 +500,23 @@ async fn racing_automatic_renewals_extend_once() {
                 .post(url)
                 .bearer_auth(token)
                 .header("Idempotency-Key", format!("otomatis-{attempt}"))
+                .json(&json!({ "phone": format!("0813 5555 {attempt:04}") }))
                 .send()
                 .await
                 .unwrap();
             let status = response.status().as_u16();
-            (status, response.json::<Value>().await.unwrap())
+            (attempt, status, response.json::<Value>().await.unwrap())
         }));
     }
     let mut approved = 0;
+    let mut winner = None;
     for task in racing {
-        let (status, body) = task.await.unwrap();
+        let (attempt, status, body) = task.await.unwrap();
         match status {
             201 => {
                 assert_eq!(body["approved"], true, "{body}");
                 approved += 1;
+                winner = Some(attempt);
             }
             409 | 422 => {}
             other => panic!("unexpected {other}: {body}"),
@@ -465,4 +527,7 @@ async fn racing_automatic_renewals_extend_once() {
     let once = raline_domain::Term::Years(1).add_to(end);
     assert_eq!(body["valid_until"], once.to_string(), "{body}");
     assert_eq!(body["renewals"].as_array().unwrap().len(), 1, "{body}");
+    // Only the renewal that was stored changed the contact details.
+    let winner = winner.unwrap();
+    assert_eq!(body["phone"], format!("0813 5555 {winner:04}"), "{body}");
 }

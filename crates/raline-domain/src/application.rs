@@ -376,12 +376,12 @@ pub fn is_email(value: &str) -> bool {
         && domain
             .chars()
             .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    // The part before the @ is printable ASCII: mail servers without SMTPUTF8 refuse
+    // anything else, and invisible characters would make two addresses look alike.
     !local.is_empty()
         && local.len() <= 64
         && value.len() <= 254
-        && !local
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '@')
+        && local.chars().all(|c| c.is_ascii_graphic() && c != '@')
         && valid_domain
 }
 

@@ -117,6 +117,19 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|error| error.field).collect();
         assert_eq!(fields, ["email", "phone", "contact_address"]);
 
+        for email in [
+            "a\u{200B}b@example.id",
+            "ab\u{202E}x@example.id",
+            "s\u{ED}ti@example.id",
+        ] {
+            let errors = validate_contact(&ContactInput {
+                email: email.into(),
+                phone: "081234567890".into(),
+                address: "Jl. Mawar 21".into(),
+            })
+            .unwrap_err();
+            assert_eq!((errors[0].field, errors[0].code), ("email", "email_format"));
+        }
         for hidden in ["Jl. Mawar\u{202E}21", "Jl.\u{200B}Mawar 21"] {
             let errors = validate_contact(&ContactInput {
                 email: "siti@example.org".into(),

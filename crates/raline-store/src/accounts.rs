@@ -447,7 +447,20 @@ impl Store {
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;
-        if verified == 0 {
+        // A registration link verifies the member's address only while it is still the one
+        // the link went to; otherwise the member must use a link for the new address.
+        let member_moved_on: bool = match application_id {
+            Some(application_id) => sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM members WHERE application_id = $1 AND email_normalized <> $2",
+            )
+            .bind(application_id)
+            .bind(&email)
+            .fetch_one(&self.pool)
+            .await?
+                > 0,
+            None => false,
+        };
+        if verified == 0 || member_moved_on {
             return Ok(Err(LinkProblem::Superseded));
         }
         Ok(Ok(()))
@@ -509,6 +522,17 @@ impl Store {
         queue_member_link(&mut transaction, &member, LinkPurpose::VerifyEmail, now).await?;
         transaction.commit().await?;
         Ok(())
+    }
+
+    /// Returns the address a link was made for, so that its e-mail goes there and nowhere
+    /// else.
+    pub async fn link_email(&self, token: &str) -> StoreResult<Option<String>> {
+        let email =
+            sqlx::query_scalar("SELECT email_normalized FROM email_tokens WHERE token_hash = $1")
+                .bind(hash_token(token))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(email)
     }
 
     /// Returns whether the application's e-mail address has been verified.

@@ -837,7 +837,11 @@ pub async fn renew(
         Err(WebError::Validation(messages)) => show_errors(messages, None),
         Err(
             error @ (WebError::RenewalRefused(_)
-            | WebError::Store(raline_store::StoreError::RenewalAlreadyOpen)),
+            | WebError::RenewalUnavailable
+            | WebError::Store(
+                raline_store::StoreError::RenewalAlreadyOpen
+                | raline_store::StoreError::AlreadyRenewed,
+            )),
         ) => show_errors(Vec::new(), Some(error.message(locale, ""))),
         Err(error) => return Err(wrap(error)),
     };
@@ -907,10 +911,6 @@ pub async fn submit_renewal(
         return Ok(RenewalResult::Invalid(errors));
     }
 
-    let member = match save_contact(state, member, contact).await? {
-        Ok(member) => member,
-        Err(errors) => return Ok(RenewalResult::Invalid(errors)),
-    };
     let stored = uploads::store_files(state.files(), processed).await?;
 
     let result = match correcting {
@@ -933,7 +933,7 @@ pub async fn submit_renewal(
             }),
         None => renewal::submit(
             state,
-            &member,
+            member,
             &stored,
             submission_key,
             RenewalChannel::Online,
@@ -948,6 +948,13 @@ pub async fn submit_renewal(
     };
     if result.is_err() {
         uploads::remove_files(state.files(), &stored).await;
+        return result;
+    }
+
+    // The contact details change only with a renewal that was stored, so a refused or
+    // losing request leaves them as they were. They were checked above.
+    if let Err(errors) = save_contact(state, member, contact).await? {
+        return Ok(RenewalResult::Invalid(errors));
     }
     result
 }

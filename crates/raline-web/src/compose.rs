@@ -277,11 +277,22 @@ impl ComposeMail for Composer {
             details.push(t_args(locale, key, &[("url", status_url.into())]));
         }
 
-        // Messages to a member go to the member's current address and name.
-        let (to_address, to_name) = match &member {
+        // Messages to a member go to the member's current address and name; a verification
+        // link goes only to the address it was made for.
+        let (mut to_address, to_name) = match &member {
             Some(member) => (member.email.clone(), member.full_name.clone()),
             None => (application.email.clone(), application.full_name.clone()),
         };
+        if message.kind == OutboxKind::EmailVerification
+            && let Some(token) = &message.link_token
+        {
+            to_address = state
+                .store()
+                .link_email(token)
+                .await
+                .map_err(transient)?
+                .ok_or_else(|| ComposeError::Permanent("the link no longer exists".into()))?;
+        }
         let context = minijinja::context! {
             locale => locale.code(),
             greeting => t_args(locale, "email-greeting", &[("name", to_name.as_str().into())]),

@@ -43,6 +43,9 @@ pub enum WebError {
     /// The renewal window is not open for this member today.
     #[error("renewal refused: {}", .0.code())]
     RenewalRefused(raline_domain::RenewalRefusal),
+    /// The library no longer offers the member's type, so it cannot be renewed online.
+    #[error("the member type is no longer offered")]
+    RenewalUnavailable,
     /// Staff may not approve before the applicant verified the e-mail address.
     #[error("the e-mail address is not verified")]
     EmailUnverified,
@@ -77,7 +80,9 @@ impl WebError {
                 | StoreError::RenewalAlreadyOpen
                 | StoreError::AlreadyRenewed,
             ) => StatusCode::CONFLICT,
-            WebError::RenewalRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::RenewalRefused(_) | WebError::RenewalUnavailable => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             WebError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             WebError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -107,6 +112,7 @@ impl WebError {
             WebError::Store(StoreError::AlreadyRenewed) => t(locale, "error-renewal_already_done"),
             WebError::RenewalRefused(refusal) => renewal_refusal_message(locale, *refusal),
             WebError::EmailUnverified => t(locale, "error-email_unverified"),
+            WebError::RenewalUnavailable => t(locale, "account-renewal-unavailable"),
             WebError::TooManyAttempts => t(locale, "error-too_many_attempts"),
             WebError::InvalidLogin => t(locale, "account-login-failed"),
             WebError::PayloadTooLarge { max_megabytes } => t_args(
@@ -220,6 +226,7 @@ impl WebError {
             WebError::Store(StoreError::AlreadyRenewed) => "renewal_already_done",
             WebError::RenewalRefused(refusal) => refusal.code(),
             WebError::EmailUnverified => "email_unverified",
+            WebError::RenewalUnavailable => "member_type_unavailable",
             WebError::TooManyAttempts => "too_many_attempts",
             WebError::InvalidLogin => "invalid_login",
             WebError::PayloadTooLarge { .. } => "payload_too_large",

@@ -125,8 +125,12 @@ pub fn render_error_page(
     )
 }
 
-pub async fn not_found(Lang(locale): Lang) -> PageError {
-    PageError::new(WebError::NotFound, locale)
+/// Answers an unknown address: a JSON error under `/api/`, an error page elsewhere.
+pub async fn not_found(Lang(locale): Lang, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::api_error(WebError::NotFound, locale).into_response();
+    }
+    PageError::new(WebError::NotFound, locale).into_response()
 }
 
 pub async fn health(State(state): State<AppState>) -> Response {

@@ -65,8 +65,8 @@ pub async fn submit(
         return Ok(submitted);
     }
     let now = OffsetDateTime::now_utc();
-    let kind = member_type(state, member)?;
     let quote = check_can_submit(state, member).await?;
+    let kind = member_type(state, member)?;
 
     let uploaded: Vec<UploadSlot> = uploads.iter().map(|upload| upload.slot).collect();
     let missing: Vec<FieldError> = kind
@@ -170,8 +170,9 @@ pub async fn check_can_submit(
     state: &AppState,
     member: &MemberRecord,
 ) -> Result<RenewalQuote, WebError> {
-    let quote =
-        quote(state, member, OffsetDateTime::now_utc())?.map_err(WebError::RenewalRefused)?;
+    let quote = quote(state, member, OffsetDateTime::now_utc())
+        .map_err(|_| WebError::RenewalUnavailable)?
+        .map_err(WebError::RenewalRefused)?;
     let waiting = state
         .store()
         .renewals_of_member(member.id)

@@ -1,9 +1,10 @@
 //! Register → approve → card e-mail through real pages in headless Chromium with a phone-sized
 //! viewport, against the real binary, a real SQLite file and a real SMTP server.
 //!
-//! With `RALINE_SCREENSHOTS=1` the test also writes the screenshots `docs/img/form-mobile.png`
-//! (the filled form before the first submit) and `docs/img/status-mobile.png` (the approved
-//! status page) that the README shows.
+//! With `RALINE_SCREENSHOTS=1` the tests also write the screenshots `docs/img/form-mobile.png`
+//! (the filled form before the first submit), `docs/img/status-mobile.png` (the approved
+//! status page) and `docs/img/account-mobile.png` (the member page after a renewal) that the
+//! README shows.
 
 mod support;
 

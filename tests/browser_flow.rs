@@ -1,5 +1,6 @@
-//! Register → approve → card e-mail through real pages in headless Chromium with a phone-sized
-//! viewport, against the real binary, a real SQLite file and a real SMTP server.
+//! Register → approve → card e-mail, and a member's renewal, through real pages in headless
+//! Chromium with a phone-sized viewport, against the real binary, a real SQLite file and a
+//! real SMTP server.
 //!
 //! With `RALINE_SCREENSHOTS=1` the tests also write the screenshots `docs/img/form-mobile.png`
 //! (the filled form before the first submit), `docs/img/status-mobile.png` (the approved

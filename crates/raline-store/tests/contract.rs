@@ -199,6 +199,7 @@ async fn contract(store: Store) {
 
     // Each registration queued an address verification e-mail with its link secret; those
     // go out first.
+    let mut registration_link = None;
     let message = loop {
         let message = store
             .claim_outbox_message(NOW, time::Duration::minutes(5))
@@ -209,6 +210,9 @@ async fn contract(store: Store) {
             break message;
         }
         assert_eq!(message.link_token.as_ref().map(String::len), Some(64));
+        if message.application_id == Some(id) {
+            registration_link = message.link_token.clone();
+        }
         store.mark_outbox_sent(message.id, NOW).await.unwrap();
     };
     // The outbox hands a message to one worker at a time.
@@ -492,12 +496,18 @@ async fn contract(store: Store) {
         "petugas"
     );
 
-    accounts_and_renewals(&store, staff_id, member.id).await;
+    let registration_link = registration_link.expect("the registration's verification link");
+    accounts_and_renewals(&store, staff_id, member.id, &registration_link).await;
 }
 
 /// Member logins, e-mail links, renewals and reminders of the member approved above, whose
 /// card ends on 2027-12-04.
-async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
+async fn accounts_and_renewals(
+    store: &Store,
+    staff_id: i64,
+    member_id: i64,
+    registration_link: &str,
+) {
     let member = store.member(member_id).await.unwrap().unwrap();
     assert_eq!(member.email, "siti@example.id");
     assert!(!member.email_verified);
@@ -619,6 +629,19 @@ async fn accounts_and_renewals(store: &Store, staff_id: i64, member_id: i64) {
         .unwrap();
     assert_eq!(updated.address.as_deref(), Some("Jl. Baru 2, Mojokerto"));
     assert!(!updated.email_verified);
+    // The unused registration link was for the old address: it verifies nothing now.
+    assert_eq!(
+        store.verify_email(registration_link, NOW).await.unwrap(),
+        Err(LinkProblem::Superseded)
+    );
+    assert_eq!(
+        store
+            .link_email(registration_link)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("siti@example.id")
+    );
     let verify = claim_kind(store, OutboxKind::EmailVerification).await;
     assert_eq!(verify.member_id, Some(member_id));
     store

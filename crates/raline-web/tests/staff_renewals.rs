@@ -9,7 +9,8 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use raline_domain::{ApplicationStatus, Decision, MemberType, Term};
 use raline_store::{
-    Approval, FileStore, MemberRecord, NewRenewal, NewUpload, RenewalChannel, StaffRole, Store,
+    Approval, FileStore, MemberRecord, NewRenewal, NewUpload, RenewalChannel, SessionKind,
+    StaffRole, Store,
 };
 use raline_web::i18n::{Locale, format_date};
 use raline_web::{AppConfig, AppState, LibraryInfo};
@@ -131,8 +132,11 @@ async fn add_member(
         consent: "true".into(),
         ..Default::default()
     };
+    // `lama` stands for a type the library offered once and has removed from its settings.
+    let mut offered_once = member_types();
+    offered_once.push(MemberType::new("lama", "Lama", 365));
     let policy = raline_domain::Policy {
-        member_types: member_types(),
+        member_types: offered_once,
         statement_letter_outside: true,
         regions: std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
     };
@@ -929,4 +933,52 @@ async fn identity_correction_approval_renames_member() {
     )
     .await;
     assert_eq!(wrong_csrf.status, StatusCode::FORBIDDEN);
+}
+
+/// A member of a type the library no longer offers keeps a working member page, and online
+/// renewal says why it cannot be done instead of "reload the page".
+#[tokio::test]
+async fn removed_member_type_keeps_member_pages_working() {
+    let fixture = fixture().await;
+    let member = add_member(&fixture, 21, "lama", today() + Duration::days(10)).await;
+    let now = OffsetDateTime::now_utc();
+    let cookie = fixture
+        .store
+        .create_member_session(member.id, SessionKind::Cookie, now, Duration::hours(1))
+        .await
+        .unwrap();
+    let token = fixture
+        .store
+        .create_member_session(member.id, SessionKind::Api, now, Duration::hours(1))
+        .await
+        .unwrap();
+
+    let request = Request::get("/akun")
+        .header(header::COOKIE, format!("raline_member={cookie}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = fixture.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("tidak lagi dapat diperpanjang"), "{html}");
+
+    let request = Request::post("/api/v1/me/renewals")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let response = fixture.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let json: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["error"]["code"], "member_type_unavailable", "{json}");
+    assert!(
+        fixture
+            .store
+            .renewals_of_member(member.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

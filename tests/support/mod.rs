@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{Date, OffsetDateTime};
 
 // Not every test file uses the SMTP server.
 #[allow(unused_imports)]
@@ -400,34 +400,14 @@ pub fn parse_mail(raw: &[u8]) -> mail_parser::Message<'_> {
 /// Maximum wait for the outbox worker to send an e-mail.
 pub const MAIL_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Returns today's date in WIB, the calendar every end date uses.
 pub fn today_wib() -> Date {
-    OffsetDateTime::now_utc()
-        .to_offset(UtcOffset::from_hms(7, 0, 0).unwrap())
-        .date()
+    raline_domain::dates::wib_date(OffsetDateTime::now_utc())
 }
 
-/// "14 Desember 2027", as pages, e-mails and cards print dates.
+/// Formats a date as pages, e-mails and cards print it, e.g. "14 Desember 2027".
 pub fn indonesian_date(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[usize::from(u8::from(date.month())) - 1],
-        date.year()
-    )
+    raline_web::i18n::format_date(raline_web::i18n::Locale::Id, date)
 }
 
 /// Moves a member's end date, as time passing would, straight in the SQLite file.

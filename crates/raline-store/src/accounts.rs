@@ -257,15 +257,13 @@ impl Store {
         kind: SessionKind,
         now: OffsetDateTime,
     ) -> StoreResult<Option<MemberSession>> {
-        let columns = MEMBER_COLUMNS
-            .split(", ")
-            .map(|column| format!("m.{}", column.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // The subquery keeps the session's columns apart from the member's, which share
+        // names such as `created_at`.
         let row = sqlx::query(&format!(
-            "SELECT {columns}, s.csrf_token FROM member_sessions s \
-             JOIN members m ON m.id = s.member_id \
-             WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3"
+            "SELECT {MEMBER_COLUMNS}, s.csrf_token FROM members \
+             JOIN (SELECT member_id, csrf_token FROM member_sessions \
+                   WHERE token_hash = $1 AND kind = $2 AND expires_at > $3) s \
+             ON s.member_id = members.id"
         ))
         .bind(hash_token(token))
         .bind(kind.as_str())

@@ -210,13 +210,7 @@ impl Store {
                 {
                     return Ok(id);
                 }
-                let open: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM renewals WHERE member_id = $1 \
-                     AND status IN ('submitted', 'needs_correction')",
-                )
-                .bind(renewal.member_id)
-                .fetch_optional(&self.pool)
-                .await?;
+                let open = self.open_renewal(renewal.member_id).await?;
                 return Err(if open.is_some() {
                     StoreError::RenewalAlreadyOpen
                 } else {
@@ -236,6 +230,18 @@ impl Store {
         }
         transaction.commit().await?;
         Ok(id)
+    }
+
+    /// Returns the member's open renewal (submitted or waiting for correction), if any.
+    pub async fn open_renewal(&self, member_id: i64) -> StoreResult<Option<RenewalRecord>> {
+        let row = sqlx::query(&format!(
+            "{RENEWAL_SELECT} WHERE r.member_id = $1 \
+             AND r.status IN ('submitted', 'needs_correction')"
+        ))
+        .bind(member_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(RenewalRecord::from_row).transpose()
     }
 
     /// Returns the renewal a member submitted with `key`, if any.

@@ -162,18 +162,10 @@ pub(crate) async fn current_address(
     let application = state.store().application(member.application_id).await?;
     Ok(application
         .map(|application| {
-            let address = application
-                .current_address
-                .unwrap_or(application.id_address);
-            format!(
-                "{}, RT {}/RW {}, {}, {}, {}, {}",
-                address.street,
-                address.rt,
-                address.rw,
-                address.village,
-                address.district,
-                address.regency,
-                address.province
+            crate::pages::address_line(
+                &application
+                    .current_address
+                    .unwrap_or(application.id_address),
             )
         })
         .unwrap_or_default())
@@ -349,22 +341,9 @@ pub async fn card_pdf(
     Lang(locale): Lang,
     user: MemberUser,
 ) -> Result<Response, PageError> {
-    member_card_response(&state, &user.member)
+    card::member_pdf_response(&state, &user.member)
         .await
         .map_err(page_error(locale))
-}
-
-/// Renders the card PDF of a member, for the member page and the API.
-pub async fn member_card_response(
-    state: &AppState,
-    member: &MemberRecord,
-) -> Result<Response, WebError> {
-    let application = state
-        .store()
-        .application(member.application_id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    card::pdf_response(state, member, &application).await
 }
 
 // --- Contact details ----------------------------------------------------------------------
@@ -880,10 +859,9 @@ pub async fn submit_renewal(
     }
     let correcting = state
         .store()
-        .renewals_of_member(member.id)
+        .open_renewal(member.id)
         .await?
-        .into_iter()
-        .find(|renewal| renewal.status == ApplicationStatus::NeedsCorrection);
+        .filter(|renewal| renewal.status == ApplicationStatus::NeedsCorrection);
     if correcting.is_none() {
         renewal::check_can_submit(state, member).await?;
     }

@@ -173,7 +173,8 @@ impl FromRequestParts<AppState> for ApplicationReader {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let locale = api_locale(&parts.headers);
-        let token = bearer_token(parts).ok_or_else(|| api_error(WebError::Unauthorized, locale))?;
+        let token = bearer_token(&parts.headers)
+            .ok_or_else(|| api_error(WebError::Unauthorized, locale))?;
         if forms::is_submission_key(token) {
             let record = state
                 .store()
@@ -662,12 +663,7 @@ pub async fn member_card(
         .member_by_number(&number)
         .await?
         .ok_or(WebError::NotFound)?;
-    let application = state
-        .store()
-        .application(member.application_id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    Ok(card::pdf_response(&state, &member, &application).await?)
+    Ok(card::member_pdf_response(&state, &member).await?)
 }
 
 pub async fn openapi() -> Response {

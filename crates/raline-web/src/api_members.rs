@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::account::{RenewalResult, current_address, member_card_response, submit_renewal};
+use crate::account::{RenewalResult, current_address, submit_renewal};
 use crate::api::{api_error, api_locale, rfc3339};
 use crate::error::{ApiError, WebError, renewal_refusal_message};
 use crate::member_auth::{
@@ -79,13 +79,9 @@ pub async fn delete_session(
     ApiMember(_member): ApiMember,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .map(|(_, token)| token.trim())
-        .unwrap_or_default();
-    state.store().delete_member_session(token).await?;
+    if let Some(token) = crate::auth::bearer_token(&headers) {
+        state.store().delete_member_session(token).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -249,7 +245,7 @@ pub async fn card(
     ApiMember(member): ApiMember,
 ) -> Result<Response, ApiError> {
     let locale = api_locale(&headers);
-    member_card_response(&state, &member)
+    crate::card::member_pdf_response(&state, &member)
         .await
         .map_err(|error| api_error(error, locale))
 }

@@ -61,9 +61,9 @@ pub(crate) fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
 }
 
 /// Returns the token of an `Authorization: Bearer …` header.
-pub fn bearer_token(parts: &Parts) -> Option<&str> {
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
     // The scheme name is case-insensitive (RFC 9110, section 11.1).
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
@@ -76,7 +76,7 @@ impl FromRequestParts<AppState> for ApiStaff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(parts).ok_or(WebError::Unauthorized)?;
+        let token = bearer_token(&parts.headers).ok_or(WebError::Unauthorized)?;
         let staff = state.store().staff_by_api_token(token).await?;
         staff
             .map(ApiStaff)

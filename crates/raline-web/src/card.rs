@@ -68,6 +68,20 @@ pub fn card_file_name(member_number: &str) -> String {
     )
 }
 
+/// Renders the card of `member` as a PDF download response, reading the application it
+/// came from.
+pub async fn member_pdf_response(
+    state: &AppState,
+    member: &MemberRecord,
+) -> Result<Response, WebError> {
+    let application = state
+        .store()
+        .application(member.application_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    pdf_response(state, member, &application).await
+}
+
 /// Renders the member's card as a PDF download response.
 pub async fn pdf_response(
     state: &AppState,

@@ -254,7 +254,7 @@ impl FromRequestParts<AppState> for ApiMember {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(parts).ok_or(WebError::Unauthorized)?;
+        let token = bearer_token(&parts.headers).ok_or(WebError::Unauthorized)?;
         let session = state
             .store()
             .member_session(token, SessionKind::Api, OffsetDateTime::now_utc())

@@ -125,6 +125,20 @@ pub fn render_error_page(
     )
 }
 
+/// Formats an address on one line: street, RT/RW, village, district, regency, province.
+pub fn address_line(address: &raline_domain::Address) -> String {
+    format!(
+        "{}, RT {}/RW {}, {}, {}, {}, {}",
+        address.street,
+        address.rt,
+        address.rw,
+        address.village,
+        address.district,
+        address.regency,
+        address.province
+    )
+}
+
 /// Answers an unknown address: a JSON error under `/api/`, an error page elsewhere.
 pub async fn not_found(Lang(locale): Lang, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {

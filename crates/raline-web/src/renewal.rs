@@ -173,13 +173,8 @@ pub async fn check_can_submit(
     let quote = quote(state, member, OffsetDateTime::now_utc())
         .map_err(|_| WebError::RenewalUnavailable)?
         .map_err(WebError::RenewalRefused)?;
-    let waiting = state
-        .store()
-        .renewals_of_member(member.id)
-        .await?
-        .iter()
-        .any(|renewal| renewal.status == ApplicationStatus::Submitted);
-    if waiting {
+    let open = state.store().open_renewal(member.id).await?;
+    if open.is_some_and(|renewal| renewal.status == ApplicationStatus::Submitted) {
         return Err(WebError::Store(
             raline_store::StoreError::RenewalAlreadyOpen,
         ));

@@ -291,12 +291,7 @@ fn data_rows(state: &AppState, locale: Locale, app: &ApplicationRecord) -> Vec<D
         label: t(locale, &format!("field-{key}")),
         value,
     };
-    let address = |a: &raline_domain::Address| {
-        format!(
-            "{}, RT {}/RW {}, {}, {}, {}, {}",
-            a.street, a.rt, a.rw, a.village, a.district, a.regency, a.province
-        )
-    };
+    let address = crate::pages::address_line;
     let mut rows = vec![
         row(
             "identity_type",
@@ -706,12 +701,7 @@ pub async fn member_card(
         .member_by_number(&number)
         .await?
         .ok_or_else(|| wrap(WebError::NotFound))?;
-    let application = state
-        .store()
-        .application(member.application_id)
-        .await?
-        .ok_or_else(|| wrap(WebError::NotFound))?;
-    card::pdf_response(&state, &member, &application)
+    card::member_pdf_response(&state, &member)
         .await
         .map_err(wrap)
 }

@@ -199,9 +199,9 @@ fn read_region_file(
 }
 
 /// Fixes glibc's mmap threshold at 1 MiB. By default glibc raises the threshold after a large
-/// block is freed, so later blocks of that size come from the heap and stay resident: each
-/// Argon2id hash takes 19 MiB and each decoded upload several MiB, and with the default the
-/// resident size reached 102 MB after 20 registrations and 20 logins instead of 25 MB.
+/// block is freed, so later blocks of that size come from the heap and stay resident. Each
+/// Argon2id hash takes 19 MiB and each decoded upload several MiB. With the default, the
+/// resident size reached 102 MB after 20 registrations and 20 logins; with 1 MiB, 25 MB.
 fn keep_large_allocations_out_of_the_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator tuning, under the allocator's own lock; it

@@ -384,7 +384,7 @@ async fn phone_member_renews_and_staff_approve() {
     let mut driver = Chromedriver::start();
     let client = driver.connect().await;
 
-    // The member logs in and sees the virtual card and the renewal offer.
+    // The member logs in: the page shows the virtual card and the renewal offer.
     client.goto(&server.url("/akun/masuk")).await.unwrap();
     type_into(&client, "#login", &number).await;
     type_into(&client, "#password", applicant.field("password")).await;

@@ -296,8 +296,8 @@ async fn verification_login_lockout_and_password_reset() {
         429
     );
 
-    // Registering again with a member's NIK says so, but one address gets that answer only
-    // 20 times in 15 minutes, so NIKs cannot be checked against the member list in bulk.
+    // Registering again with a member's NIK gets the "already a member" error, but one
+    // address receives it only 20 times in 15 minutes, so NIKs cannot be probed in bulk.
     for attempt in 0..20 {
         let response = client
             .post(server.url("/api/v1/applications"))

@@ -501,7 +501,7 @@ pub fn count_mails(smtp: &SmtpServer, needle: &str) -> usize {
         .count()
 }
 
-/// The first link under `path` in a mail's text body.
+/// Returns the first link under `path` in a mail's text body.
 pub fn link_in(raw: &[u8], path: &str) -> String {
     let mail = parse_mail(raw);
     let text = mail.body_text(0).unwrap_or_default().into_owned();
@@ -514,7 +514,7 @@ pub fn link_in(raw: &[u8], path: &str) -> String {
     rest[..end].to_owned()
 }
 
-/// The PDF attached to a mail.
+/// Returns the PDF attached to a mail.
 pub fn attached_pdf(raw: &[u8]) -> Vec<u8> {
     let mail = parse_mail(raw);
     mail.attachments()

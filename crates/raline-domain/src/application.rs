@@ -133,7 +133,7 @@ pub struct MemberType {
 }
 
 impl MemberType {
-    /// A member type with the default renewal rules.
+    /// Creates a member type with the default renewal rules.
     pub fn new(code: &str, name: &str, validity_days: u32) -> Self {
         MemberType {
             code: code.to_owned(),

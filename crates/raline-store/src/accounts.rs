@@ -198,9 +198,10 @@ async fn queue_member_link(
 }
 
 impl Store {
-    /// Returns the members whose member number, or verified e-mail address, is `login`: at
-    /// most five, since children registered with a parent's address share it. An unverified
-    /// address does not count, so that nobody can claim another member's address for a login.
+    /// Returns the members whose member number or verified e-mail address is `login`, at
+    /// most five, because children registered with a parent's address share it. Unverified
+    /// addresses are skipped, so a member cannot log in through an address typed into
+    /// another member's account.
     pub async fn members_for_login(&self, login: &str) -> StoreResult<Vec<MemberLogin>> {
         let login = login.trim();
         let rows = sqlx::query(&format!(
@@ -291,7 +292,7 @@ impl Store {
             .bind(unix_millis(now))
             .execute(&self.pool)
             .await?;
-        // Links are kept a week past expiry so that pages can still say "expired" rather
+        // Links are kept a week past expiry, so pages can still report "expired" rather
         // than "unknown".
         sqlx::query("DELETE FROM email_tokens WHERE expires_at <= $1")
             .bind(unix_millis(now - time::Duration::days(7)))
@@ -445,8 +446,8 @@ impl Store {
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;
-        // A registration link verifies the member's address only while it is still the one
-        // the link went to; otherwise the member must use a link for the new address.
+        // A registration link verifies the member's address only while the member still
+        // has that address. After a change, the member needs the link for the new address.
         let member_moved_on: bool = match application_id {
             Some(application_id) => sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM members WHERE application_id = $1 AND email_normalized <> $2",
@@ -464,9 +465,9 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// Changes a member's contact details. A new e-mail address is unverified until the
-    /// link sent to it is opened; `send_link` false skips that e-mail (the caller limits how
-    /// many a member may trigger). Returns the updated member.
+    /// Changes a member's contact details and returns the updated member. A new e-mail
+    /// address stays unverified until its link is opened. With `send_link` false no link is
+    /// sent, because the caller limits how many links a member may trigger.
     pub async fn update_member_contact(
         &self,
         member_id: i64,
@@ -643,12 +644,14 @@ impl Store {
         let Some(row) = row else {
             return Err(StoreError::Conflict("the request is no longer open"));
         };
+
         if approve {
             let member_id: i64 = row.try_get("member_id")?;
             let full_name: Option<String> = row.try_get("full_name")?;
             let identity_number: Option<String> = row.try_get("identity_number")?;
             let birth_date: Option<String> = row.try_get("birth_date")?;
             let name_key = full_name.as_deref().map(raline_domain::name_key);
+
             sqlx::query(
                 "UPDATE members SET full_name = COALESCE($1, full_name), \
                  identity_number = COALESCE($2, identity_number) WHERE id = $3",
@@ -662,6 +665,8 @@ impl Store {
                 error if error.is_unique_violation() => StoreError::IdentityAlreadyMember,
                 error => error,
             })?;
+
+            // The application carries the name key and birth date the duplicate checks read.
             sqlx::query(
                 "UPDATE applications SET full_name = COALESCE($1, full_name), \
                  name_key = COALESCE($2, name_key), \

@@ -283,6 +283,8 @@ impl Store {
                 "the renewal is not waiting for correction",
             ));
         }
+
+        // Each new file replaces the renewal's earlier file of the same slot.
         for upload in uploads {
             sqlx::query(
                 "UPDATE uploads SET superseded_at = $1 \

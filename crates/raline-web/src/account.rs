@@ -482,8 +482,8 @@ struct CheckedCorrection {
     reason: String,
 }
 
-/// What a requested identity number and birth date are checked against: whether the
-/// member's document carries a NIK, the region table and today's WIB date.
+/// Rules for checking a requested identity number and birth date: whether the member's
+/// document carries a NIK, the region table and today's WIB date.
 struct CorrectionRules<'a> {
     carries_nik: bool,
     regions: &'a raline_domain::RegionDirectory,
@@ -849,8 +849,8 @@ pub async fn submit_renewal(
 ) -> Result<RenewalResult, WebError> {
     let submission_key = submission_key.filter(|key| crate::forms::is_submission_key(key));
 
-    // A repeated request returns what it made and changes nothing; refusals come before any
-    // change, so a refused renewal leaves the contact details as they were.
+    // A repeated request returns the renewal it created and changes nothing. Rejections
+    // come before any change, so a rejected renewal leaves the contact details unchanged.
     if let Some(submitted) = renewal::repeated(state, member, submission_key).await? {
         return Ok(RenewalResult::Submitted {
             id: submitted.id,
@@ -978,7 +978,9 @@ pub async fn forgot(
     if !allow_reset_request(&state, address) {
         return Err(PageError::new(WebError::TooManyAttempts, locale));
     }
-    // At most a few reset e-mails per member in the lock window, whoever asks.
+
+    // Each member receives at most `MEMBER_MAILS` reset e-mails in the lock window, from
+    // any number of requests.
     let members: Vec<MemberRecord> = state
         .store()
         .members_for_login(login)
@@ -994,7 +996,9 @@ pub async fn forgot(
             .await?;
         state.outbox_wake().notify_one();
     }
-    // The same page whether or not an account matched, so nobody learns which exist.
+
+    // The same page whether or not an account matched, so the form does not reveal which
+    // accounts exist.
     render(
         &state,
         locale,

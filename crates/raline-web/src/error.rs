@@ -49,7 +49,7 @@ pub enum WebError {
     /// Staff may not approve before the applicant verified the e-mail address.
     #[error("the e-mail address is not verified")]
     EmailUnverified,
-    /// A member login with an unknown account or a wrong password (never told apart).
+    /// A member login with an unknown account or a wrong password; both get this error.
     #[error("wrong login or password")]
     InvalidLogin,
     /// Too many failed attempts from this account or address; the lock ends by itself.
@@ -142,8 +142,8 @@ impl WebError {
     }
 }
 
-/// Tells staff why a member cannot renew today: the same dates as the member sees, with
-/// advice for the desk.
+/// Builds the staff message for a member who cannot renew today: the same dates as on the
+/// member page, with advice for the desk.
 pub fn staff_renewal_refusal_message(
     locale: Locale,
     refusal: raline_domain::RenewalRefusal,

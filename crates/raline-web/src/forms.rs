@@ -132,8 +132,8 @@ pub async fn submit_application(
         }
     };
 
-    // Whether a NIK belongs to a member is told to anyone who types it, so one address may
-    // get that answer only a limited number of times (the member login throttle's limit).
+    // The "already a member" error reveals whether a NIK belongs to a member, so one client
+    // address may receive it only as often as the member login throttle allows.
     let oracle_key = format!(
         "existing-member:{}",
         submission

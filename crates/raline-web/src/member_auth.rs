@@ -106,8 +106,8 @@ pub async fn authenticate(
             Vec::new()
         }
     };
-    // Accounts are counted by member id, so that failures by member number and by e-mail
-    // add up; a login that matches no member is counted as typed.
+    // Failures are counted by member id, so logins by member number and by e-mail add up.
+    // A login that matches no member is counted as typed.
     let accounts: Vec<String> = if candidates.is_empty() {
         vec![account_key(login)]
     } else {
@@ -169,11 +169,11 @@ pub fn allow_reset_request(state: &AppState, address: Option<IpAddr>) -> bool {
     true
 }
 
-/// E-mails of one kind (`reset`, `verify`) a member may be sent within the lock window, so
-/// that nobody can flood a mailbox through the forms.
+/// Maximum e-mails of one kind (`reset`, `verify`) sent to a member within the lock window,
+/// so the forms cannot be used to flood a mailbox.
 pub const MEMBER_MAILS: u32 = 3;
 
-/// Counts an e-mail of `kind` to a member; returns false once the member got
+/// Counts an e-mail of `kind` to a member. Returns false once the member received
 /// [`MEMBER_MAILS`] of them within the window.
 pub fn allow_member_mail(state: &AppState, kind: &str, member_id: i64) -> bool {
     let key = format!("mail:{kind}:{member_id}");

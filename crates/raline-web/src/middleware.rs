@@ -114,8 +114,8 @@ pub struct PendingErrorPage {
     pub locale: Locale,
 }
 
-/// True for a 4xx response with a plain-text body, which only axum's extractor rejections
-/// produce here: handlers answer with pages or JSON.
+/// Checks for a 4xx response with a plain-text body. Only axum's extractor rejections
+/// produce those here, because handlers respond with pages or JSON.
 fn is_framework_rejection(response: &Response) -> bool {
     response.status().is_client_error()
         && response

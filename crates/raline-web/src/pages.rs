@@ -139,7 +139,7 @@ pub fn address_line(address: &raline_domain::Address) -> String {
     )
 }
 
-/// Answers an unknown address: a JSON error under `/api/`, an error page elsewhere.
+/// Responds to an unknown path: a JSON error under `/api/`, an error page elsewhere.
 pub async fn not_found(Lang(locale): Lang, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::api::api_error(WebError::NotFound, locale).into_response();

@@ -28,7 +28,7 @@ pub fn member_type<'a>(
         ))
 }
 
-/// Quotes what renewing today would give, or says why it is not possible.
+/// Quotes what renewing today would give, or returns the reason it is not possible.
 pub fn quote(
     state: &AppState,
     member: &MemberRecord,

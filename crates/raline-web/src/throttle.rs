@@ -27,7 +27,7 @@ impl Default for LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// A throttle that locks a key after `max_failures` failures within the window.
+    /// Creates a throttle that locks a key after `max_failures` failures within the window.
     pub fn with_limit(max_failures: u32) -> Self {
         LoginThrottle {
             failures: Mutex::new(HashMap::new()),

@@ -24,12 +24,12 @@ pub struct Submission {
     pub submission_key: Option<String>,
     /// Every text field as sent, for forms other than the registration form.
     pub text_fields: BTreeMap<String, String>,
-    /// Address of the client, for the per-address limit on "already a member" answers.
+    /// Address of the client, for the per-address limit on "already a member" errors.
     pub client: Option<std::net::IpAddr>,
 }
 
 impl Submission {
-    /// A text field, or "" when it was not sent.
+    /// Returns a text field, or "" when it was not sent.
     pub fn text(&self, name: &str) -> &str {
         self.text_fields.get(name).map_or("", String::as_str)
     }

@@ -381,7 +381,7 @@ fn openapi_lists_domain_codes() {
 }
 
 /// The member pages render in both languages, with no raw catalogue key, once a member is
-/// logged in; without a session they send the visitor to the login page.
+/// logged in. Without a session they redirect to the login page.
 #[tokio::test]
 async fn member_pages_render_in_both_languages() {
     let (app, store, _folder) = app().await;

@@ -826,7 +826,7 @@ async fn identity_correction_approval_renames_member() {
         )
         .await
         .unwrap();
-    // The other member asks for the first member's NIK, which the database refuses.
+    // The other member requests the first member's NIK, which the unique index rejects.
     let taken_id = fixture
         .store
         .submit_identity_correction(
@@ -936,7 +936,7 @@ async fn identity_correction_approval_renames_member() {
 }
 
 /// A member of a type the library no longer offers keeps a working member page, and online
-/// renewal says why it cannot be done instead of "reload the page".
+/// renewal returns the reason instead of "reload the page".
 #[tokio::test]
 async fn removed_member_type_keeps_member_pages_working() {
     let fixture = fixture().await;

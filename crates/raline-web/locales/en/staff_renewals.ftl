@@ -57,11 +57,10 @@ staff-renewals-submitted = Submitted
 staff-renewals-status = Status
 staff-renewals-decided-by = Decided by
 
-## Messages to members, as staff pages list them
+## Renewal refusals at the desk
 
-
-## Renewal refusals, shown to staff and members
-
+staff-renewals-already-open = This member already has a renewal in progress. Decide on that renewal instead of starting a new one.
+staff-renewals-too-late = The renewal period of this card ended on { $date }. The member needs to register again as a new member through the registration form.
 
 ## Members at the desk
 
@@ -106,5 +105,3 @@ staff-corrections-rejected = Correction request rejected.
 staff-corrections-member-link = Open member { $number }
 staff-corrections-already-decided = This correction request has already been decided or no longer exists.
 staff-corrections-identity-taken = That new NIK already belongs to another member, so this correction cannot be approved. Reject the request and ask the member to contact the library.
-staff-renewals-already-open = This member already has a renewal in progress. Decide on that renewal instead of starting a new one.
-staff-renewals-too-late = The renewal period of this card ended on { $date }. The member needs to register again as a new member through the registration form.

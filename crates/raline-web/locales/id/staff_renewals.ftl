@@ -48,11 +48,10 @@ staff-renewals-submitted = Diajukan
 staff-renewals-status = Status
 staff-renewals-decided-by = Diputuskan oleh
 
-## Messages to members, as staff pages list them
+## Renewal refusals at the desk
 
-
-## Renewal refusals, shown to staff and members
-
+staff-renewals-already-open = Anggota ini sudah mengajukan perpanjangan yang belum selesai. Putuskan perpanjangan itu, jangan membuat yang baru.
+staff-renewals-too-late = Masa perpanjangan kartu ini sudah berakhir pada { $date }. Anggota perlu mendaftar ulang sebagai anggota baru lewat formulir pendaftaran.
 
 ## Members at the desk
 
@@ -97,5 +96,3 @@ staff-corrections-rejected = Permintaan koreksi ditolak.
 staff-corrections-member-link = Buka anggota { $number }
 staff-corrections-already-decided = Permintaan koreksi ini sudah diputuskan atau tidak ada lagi.
 staff-corrections-identity-taken = NIK baru itu sudah dimiliki anggota lain, jadi koreksi ini tidak dapat disetujui. Tolak permintaan ini dan minta anggota menghubungi perpustakaan.
-staff-renewals-already-open = Anggota ini sudah mengajukan perpanjangan yang belum selesai. Putuskan perpanjangan itu, jangan membuat yang baru.
-staff-renewals-too-late = Masa perpanjangan kartu ini sudah berakhir pada { $date }. Anggota perlu mendaftar ulang sebagai anggota baru lewat formulir pendaftaran.

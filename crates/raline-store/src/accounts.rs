@@ -163,7 +163,7 @@ pub(crate) async fn queue_application_verification(
         link_token: Some(&token),
         ..NewMessage::about_application(OutboxKind::EmailVerification, application_id)
     };
-    insert_outbox(transaction, message, unix_millis(now)).await?;
+    insert_outbox(transaction, message, unix_millis(now), false).await?;
     Ok(())
 }
 
@@ -193,7 +193,7 @@ async fn queue_member_link(
         link_token: Some(&token),
         ..NewMessage::about_application(kind, member.application_id)
     };
-    insert_outbox(transaction, message, unix_millis(now)).await?;
+    insert_outbox(transaction, message, unix_millis(now), false).await?;
     Ok(())
 }
 

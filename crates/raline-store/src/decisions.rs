@@ -93,10 +93,10 @@ impl Store {
                 "INSERT INTO members (member_number, application_id, identity_number, \
                  email_normalized, full_name, member_type, registered_on, valid_until, \
                  uses_guardian_identity, password_hash, email, phone, phone_e164, \
-                 email_verified_at, created_at) \
+                 email_verified_at, whatsapp_opt_out, created_at) \
                  SELECT $1, id, identity_number, email_normalized, full_name, member_type, $2, $3, \
                  CASE WHEN guardian_name IS NULL THEN 0 ELSE 1 END, password_hash, email, phone, \
-                 phone_e164, email_verified_at, $4 \
+                 phone_e164, email_verified_at, whatsapp_opt_out, $4 \
                  FROM applications WHERE id = $5 \
                  RETURNING {MEMBER_COLUMNS}"
             ))
@@ -123,7 +123,7 @@ impl Store {
             member_id: member.as_ref().map(|m| m.id),
             ..NewMessage::about_application(kind, application_id)
         };
-        insert_outbox(&mut transaction, message, now_millis).await?;
+        insert_outbox(&mut transaction, message, now_millis, self.whatsapp).await?;
 
         transaction.commit().await?;
         Ok(DecisionOutcome { status, member })

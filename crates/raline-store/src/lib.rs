@@ -30,7 +30,10 @@ pub use accounts::{
 pub use applications::{ApplicationFilter, InsertOutcome, NewApplicationRecord, NewUpload};
 pub use decisions::{Approval, DecisionOutcome};
 pub use files::FileStore;
-pub use outbox::{INTERRUPTED_ERROR, OutboxKind, OutboxMessage, OutboxState};
+pub use outbox::{
+    INTERRUPTED_ERROR, OutboxChannel, OutboxKind, OutboxMessage, OutboxState, ProviderStatus,
+    StoredTemplate,
+};
 pub use records::{
     ApplicationRecord, DecisionRecord, DuplicateRecord, MemberRecord, QueueEntry, UploadRecord,
 };
@@ -63,6 +66,8 @@ pub enum StoreError {
     RenewalAlreadyOpen,
     #[error("the member's end date changed: the card was renewed meanwhile")]
     AlreadyRenewed,
+    #[error("this message carries a single-use link and cannot be sent again")]
+    MessageNotResendable,
 }
 
 impl StoreError {
@@ -94,6 +99,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Whether events also queue WhatsApp messages (see `Store::with_whatsapp`).
+    whatsapp: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -153,7 +160,11 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
 
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            whatsapp: false,
+        };
         store.fill_name_keys().await?;
         Ok(store)
     }

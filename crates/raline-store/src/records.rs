@@ -42,6 +42,8 @@ pub struct ApplicationRecord {
     /// Language the applicant used (`id` or `en`), for messages sent later.
     pub locale: String,
     pub decision_reason: Option<String>,
+    /// The applicant asked for e-mail only.
+    pub whatsapp_opt_out: bool,
     pub created_at: OffsetDateTime,
     pub submitted_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -51,7 +53,7 @@ pub(crate) const APPLICATION_COLUMNS: &str = "id, registration_number, status, i
     identity_number, guardian_name, guardian_relationship, email, email_normalized, full_name, \
     mother_maiden_name, birth_place, birth_date, sex, religion, marital_status, occupation, \
     education, phone, phone_e164, name_key, id_address, current_address, domicile, member_type, warnings, \
-    locale, decision_reason, created_at, submitted_at, updated_at";
+    locale, decision_reason, whatsapp_opt_out, created_at, submitted_at, updated_at";
 
 fn invalid(what: &str, value: &str) -> StoreError {
     StoreError::InvalidStoredValue(format!("{what} {value:?}"))
@@ -105,6 +107,7 @@ impl ApplicationRecord {
             warnings: parse_json("warnings", &warnings)?,
             locale: row.try_get("locale")?,
             decision_reason: row.try_get("decision_reason")?,
+            whatsapp_opt_out: row.try_get::<i64, _>("whatsapp_opt_out")? != 0,
             created_at: from_unix_millis(row.try_get("created_at")?)?,
             submitted_at: from_unix_millis(row.try_get("submitted_at")?)?,
             updated_at: from_unix_millis(row.try_get("updated_at")?)?,
@@ -220,12 +223,14 @@ pub struct MemberRecord {
     /// application's address applies.
     pub address: Option<String>,
     pub email_verified: bool,
+    /// The member asked for e-mail only.
+    pub whatsapp_opt_out: bool,
     pub created_at: OffsetDateTime,
 }
 
 pub(crate) const MEMBER_COLUMNS: &str = "id, member_number, application_id, identity_number, \
     full_name, member_type, registered_on, valid_until, email, phone, phone_e164, address, \
-    email_verified_at, created_at";
+    email_verified_at, whatsapp_opt_out, created_at";
 
 impl MemberRecord {
     pub(crate) fn from_row(row: &AnyRow) -> StoreResult<Self> {
@@ -247,6 +252,7 @@ impl MemberRecord {
             email_verified: row
                 .try_get::<Option<i64>, _>("email_verified_at")?
                 .is_some(),
+            whatsapp_opt_out: row.try_get::<i64, _>("whatsapp_opt_out")? != 0,
             created_at: from_unix_millis(row.try_get("created_at")?)?,
         })
     }

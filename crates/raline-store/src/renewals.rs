@@ -399,7 +399,7 @@ impl Store {
             renewal_id: Some(id),
             ..NewMessage::about_application(kind, member.application_id)
         };
-        insert_outbox(&mut transaction, message, now_millis).await?;
+        insert_outbox(&mut transaction, message, now_millis, self.whatsapp).await?;
 
         transaction.commit().await?;
         Ok(RenewalOutcome { status, member })
@@ -530,7 +530,7 @@ impl Store {
                     member_id: Some(member_id),
                     ..NewMessage::about_application(OutboxKind::RenewalReminder, application_id)
                 };
-                insert_outbox(&mut transaction, message, unix_millis(now)).await?;
+                insert_outbox(&mut transaction, message, unix_millis(now), self.whatsapp).await?;
                 queued += 1;
             }
             transaction.commit().await?;

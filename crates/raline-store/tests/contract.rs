@@ -9,8 +9,8 @@ use raline_domain::{
 };
 use raline_store::{
     ApplicationFilter, Approval, ContactUpdate, InsertOutcome, LinkProblem, NewApplicationRecord,
-    NewRenewal, NewUpload, OutboxKind, OutboxMessage, OutboxState, RenewalChannel, RenewalDecision,
-    SessionKind, StaffRole, Store, StoreError,
+    NewRenewal, NewUpload, OutboxChannel, OutboxKind, OutboxMessage, OutboxState, ProviderStatus,
+    RenewalChannel, RenewalDecision, SessionKind, StaffRole, Store, StoreError,
 };
 use sqlx::Connection;
 use time::OffsetDateTime;
@@ -202,7 +202,7 @@ async fn contract(store: Store) {
     let mut registration_link = None;
     let message = loop {
         let message = store
-            .claim_outbox_message(NOW, time::Duration::minutes(5))
+            .claim_outbox_message(NOW, time::Duration::minutes(5), "test-worker")
             .await
             .unwrap()
             .unwrap();
@@ -213,21 +213,24 @@ async fn contract(store: Store) {
         if message.application_id == Some(id) {
             registration_link = message.link_token.clone();
         }
-        store.mark_outbox_sent(message.id, NOW).await.unwrap();
+        store
+            .mark_outbox_sent(message.id, NOW, "memory", None)
+            .await
+            .unwrap();
     };
     // The outbox hands a message to one worker at a time.
     assert_eq!(message.kind, OutboxKind::CardIssued);
     assert_eq!(message.member_id, Some(member.id));
     assert!(
         store
-            .claim_outbox_message(NOW, time::Duration::minutes(5))
+            .claim_outbox_message(NOW, time::Duration::minutes(5), "test-worker")
             .await
             .unwrap()
             .is_none()
     );
     let after_lease = NOW + time::Duration::minutes(6);
     let taken_over = store
-        .claim_outbox_message(after_lease, time::Duration::minutes(5))
+        .claim_outbox_message(after_lease, time::Duration::minutes(5), "test-worker")
         .await
         .unwrap()
         .unwrap();
@@ -242,13 +245,13 @@ async fn contract(store: Store) {
         .unwrap();
     assert!(
         store
-            .claim_outbox_message(after_lease, time::Duration::minutes(5))
+            .claim_outbox_message(after_lease, time::Duration::minutes(5), "test-worker")
             .await
             .unwrap()
             .is_none()
     );
     store
-        .mark_outbox_sent(message.id, after_lease)
+        .mark_outbox_sent(message.id, after_lease, "memory", None)
         .await
         .unwrap();
     let messages = store.outbox_for_application(id).await.unwrap();
@@ -396,7 +399,7 @@ async fn contract(store: Store) {
     // A message whose worker died after handing it to the mail server is not sent again.
     let later = NOW + time::Duration::hours(1);
     let handed = store
-        .claim_outbox_message(later, time::Duration::minutes(5))
+        .claim_outbox_message(later, time::Duration::minutes(5), "test-worker")
         .await
         .unwrap()
         .unwrap();
@@ -406,7 +409,7 @@ async fn contract(store: Store) {
         .unwrap();
     let after_expiry = later + time::Duration::minutes(6);
     let next = store
-        .claim_outbox_message(after_expiry, time::Duration::minutes(5))
+        .claim_outbox_message(after_expiry, time::Duration::minutes(5), "test-worker")
         .await
         .unwrap()
         .unwrap();
@@ -843,15 +846,328 @@ async fn claim_kind(store: &Store, kind: OutboxKind) -> OutboxMessage {
     let far = NOW + time::Duration::days(3650);
     loop {
         let message = store
-            .claim_outbox_message(far, time::Duration::minutes(5))
+            .claim_outbox_message(far, time::Duration::minutes(5), "test-worker")
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("no {kind:?} message queued"));
-        store.mark_outbox_sent(message.id, far).await.unwrap();
+        store
+            .mark_outbox_sent(message.id, far, "memory", None)
+            .await
+            .unwrap();
         if message.kind == kind {
             return message;
         }
     }
+}
+
+/// Outbox channels: one row per channel, opt-out, provider statuses, resends, failure counts,
+/// the WhatsApp service window and message texts.
+async fn delivery_channels(store: Store) {
+    let store = store.with_whatsapp(true);
+    let staff_id = store
+        .upsert_staff("pengirim", "hash", StaffRole::Admin, NOW)
+        .await
+        .unwrap();
+    let far = NOW + time::Duration::days(3650);
+
+    // Two applicants: one wants WhatsApp, one opted out before the decision.
+    let wants = created_id(
+        &submit(
+            &store,
+            &application("3576014403910003", "wa@example.id"),
+            &"d".repeat(64),
+        )
+        .await,
+    );
+    let opted_out = created_id(
+        &submit(
+            &store,
+            &application("3576014403910004", "surel@example.id"),
+            &"e".repeat(64),
+        )
+        .await,
+    );
+    store
+        .set_application_whatsapp_opt_out(opted_out, true)
+        .await
+        .unwrap();
+    for id in [wants, opted_out] {
+        store
+            .decide(id, staff_id, Decision::Approve, None, Some(APPROVAL), NOW)
+            .await
+            .unwrap();
+    }
+    let channels = |messages: &[OutboxMessage]| -> Vec<(OutboxKind, OutboxChannel)> {
+        messages.iter().map(|m| (m.kind, m.channel)).collect()
+    };
+    let wanted = store.outbox_for_application(wants).await.unwrap();
+    assert_eq!(
+        channels(&wanted),
+        vec![
+            (OutboxKind::EmailVerification, OutboxChannel::Email),
+            (OutboxKind::CardIssued, OutboxChannel::Email),
+            (OutboxKind::CardIssued, OutboxChannel::WhatsApp),
+        ],
+        "verification links go by e-mail only"
+    );
+    let keys: std::collections::BTreeSet<&str> =
+        wanted.iter().map(|m| m.idempotency_key.as_str()).collect();
+    assert_eq!(keys.len(), 3, "every row has its own idempotency key");
+    let member = store
+        .member_for_application(opted_out)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        member.whatsapp_opt_out,
+        "the member keeps the applicant's choice"
+    );
+    assert_eq!(
+        channels(&store.outbox_for_application(opted_out).await.unwrap()),
+        vec![
+            (OutboxKind::EmailVerification, OutboxChannel::Email),
+            (OutboxKind::CardIssued, OutboxChannel::Email),
+        ]
+    );
+
+    // The WhatsApp card is claimed by one worker, sent, then reported read by the webhook;
+    // a late "delivered" report does not move it back.
+    let card = wanted
+        .iter()
+        .find(|m| m.channel == OutboxChannel::WhatsApp)
+        .unwrap()
+        .clone();
+    let mut claimed = None;
+    while let Some(message) = store
+        .claim_outbox_message(far, time::Duration::minutes(5), "host-a/11")
+        .await
+        .unwrap()
+    {
+        if message.id == card.id {
+            claimed = Some(message);
+            break;
+        }
+        store
+            .mark_outbox_sent(message.id, far, "memory", None)
+            .await
+            .unwrap();
+    }
+    let claimed = claimed.expect("the WhatsApp card is claimed");
+    assert_eq!(claimed.claimed_by.as_deref(), Some("host-a/11"));
+    store
+        .mark_outbox_sent(card.id, far, "cloud_api", Some("wamid.ABC"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .record_provider_status("wamid.ABC", None, ProviderStatus::Read, far, None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .record_provider_status("wamid.ABC", None, ProviderStatus::Delivered, far, None)
+            .await
+            .unwrap()
+    );
+    let read = store.outbox_message(card.id).await.unwrap().unwrap();
+    assert_eq!(read.state, OutboxState::Read);
+    assert!(read.read_at.is_some() && read.delivered_at.is_some());
+    assert_eq!(read.provider.as_deref(), Some("cloud_api"));
+    assert!(
+        !store
+            .record_provider_status("wamid.UNKNOWN", None, ProviderStatus::Read, far, None)
+            .await
+            .unwrap(),
+        "unknown ids change nothing"
+    );
+
+    // A message whose worker died after the hand-over is found by its idempotency key.
+    let resent_id = store
+        .resend_outbox_message(card.id, staff_id, far)
+        .await
+        .unwrap();
+    let resent = store.outbox_message(resent_id).await.unwrap().unwrap();
+    assert_eq!(resent.resend_of, Some(card.id));
+    assert_eq!(resent.state, OutboxState::Queued);
+    assert_ne!(resent.idempotency_key, card.idempotency_key);
+    assert!(matches!(
+        store.resend_outbox_message(resent_id, staff_id, far).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        store
+            .record_provider_status(
+                "wamid.LATE",
+                Some(&resent.idempotency_key),
+                ProviderStatus::Failed,
+                far,
+                Some("131026: Message undeliverable"),
+            )
+            .await
+            .unwrap()
+    );
+    let failed = store.outbox_message(resent_id).await.unwrap().unwrap();
+    assert_eq!(failed.state, OutboxState::Failed);
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("131026: Message undeliverable")
+    );
+    assert_eq!(failed.provider_message_id.as_deref(), Some("wamid.LATE"));
+    assert_eq!(
+        store
+            .failed_outbox_count_since(far - time::Duration::hours(24))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .failed_outbox_count_since(far + time::Duration::hours(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .failed_outbox_since(far - time::Duration::hours(24), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let verification = wanted
+        .iter()
+        .find(|m| m.kind == OutboxKind::EmailVerification)
+        .unwrap();
+    assert!(matches!(
+        store
+            .resend_outbox_message(verification.id, staff_id, far)
+            .await,
+        Err(StoreError::MessageNotResendable)
+    ));
+
+    // The last inbound message opens the service window; an older report keeps the newer time.
+    let later = NOW + time::Duration::hours(2);
+    store
+        .record_whatsapp_inbound("+6281234567890", later)
+        .await
+        .unwrap();
+    store
+        .record_whatsapp_inbound("+6281234567890", NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.whatsapp_last_inbound("+6281234567890").await.unwrap(),
+        Some(later)
+    );
+    assert_eq!(store.whatsapp_last_inbound("+6289999").await.unwrap(), None);
+
+    // Message texts: saved, replaced, listed and reset.
+    let kind = OutboxKind::CardIssued;
+    assert!(
+        store
+            .message_template(kind, OutboxChannel::WhatsApp, "id")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .save_message_template(
+            kind,
+            OutboxChannel::WhatsApp,
+            "id",
+            None,
+            "Halo {nama}",
+            staff_id,
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .save_message_template(
+            kind,
+            OutboxChannel::WhatsApp,
+            "id",
+            None,
+            "Yth. {nama}",
+            staff_id,
+            later,
+        )
+        .await
+        .unwrap();
+    let saved = store
+        .message_template(kind, OutboxChannel::WhatsApp, "id")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.body, "Yth. {nama}");
+    assert_eq!(saved.updated_by.as_deref(), Some("pengirim"));
+    assert_eq!(store.message_templates().await.unwrap().len(), 1);
+    store
+        .reset_message_template(kind, OutboxChannel::WhatsApp, "id")
+        .await
+        .unwrap();
+    assert!(store.message_templates().await.unwrap().is_empty());
+
+    // With WhatsApp off, events queue e-mail only.
+    let store = store.with_whatsapp(false);
+    let plain = created_id(
+        &submit(
+            &store,
+            &application("3576014403910005", "tanpa@example.id"),
+            &"f".repeat(64),
+        )
+        .await,
+    );
+    store
+        .decide(
+            plain,
+            staff_id,
+            Decision::Approve,
+            None,
+            Some(APPROVAL),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .outbox_for_application(plain)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.channel == OutboxChannel::Email)
+    );
+}
+
+#[tokio::test]
+async fn delivery_channels_sqlite() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("raline.sqlite").display());
+    delivery_channels(Store::connect(&url, 4).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn delivery_channels_postgres() {
+    let admin_url = std::env::var("RALINE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("raline_delivery_{}", &raline_store::random_token()[..12]);
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|error| panic!("PostgreSQL at {admin_url} is required: {error}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap();
+    let store = Store::connect(&format!("{base}/{name}"), 4).await.unwrap();
+    delivery_channels(store.clone()).await;
+    store.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

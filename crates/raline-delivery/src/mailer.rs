@@ -305,6 +305,16 @@ impl Mailer {
         }
     }
 
+    /// Short name of the transport, recorded with each sent message: `smtp`, `file` or
+    /// `memory`.
+    pub fn provider_name(&self) -> &'static str {
+        match &self.transport {
+            Transport::Smtp(_) => "smtp",
+            Transport::Files { .. } => "file",
+            Transport::Memory(_) => "memory",
+        }
+    }
+
     /// Returns the From mailbox that every message carries.
     pub fn from_mailbox(&self) -> &Mailbox {
         &self.from

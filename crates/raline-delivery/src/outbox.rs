@@ -1,23 +1,27 @@
-//! The outbox worker: claims due messages, composes them, sends them and records the result.
+//! The outbox worker: claims due messages, composes them, sends them over their channel
+//! (e-mail or WhatsApp) and records the result.
 //!
 //! No message is sent twice after a crash. A message is marked as handed over right before
-//! the SMTP transaction and marked sent right after it. If the process dies in between, the
-//! SMTP server may or may not have stored it, so when the claim expires the message is marked
-//! failed with `INTERRUPTED_ERROR` for staff to check, not sent again. A crash before the
-//! hand-over only delays the message.
+//! it goes to the provider and marked sent right after the provider accepted it. If the
+//! process dies in between, the provider may or may not have taken it, so when the claim
+//! expires the message is marked failed with `INTERRUPTED_ERROR` for staff to check and
+//! resend, not sent again. A crash before the hand-over only delays the message.
 //
-// NOTE: a send that times out after the message data was transmitted is retried like any
-// transient failure, so a server that stores a message but never replies can still receive
-// it twice (with the same Message-ID).
+// NOTE: a send that times out after the request reached the provider is retried like any
+// transient failure, so a provider that accepts a message but never replies can still
+// deliver it twice. E-mail repeats carry the same Message-ID and WhatsApp Cloud API repeats
+// the same biz_opaque_callback_data, which receivers may use to spot the repeat.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
-use raline_store::{OutboxMessage, Store};
+use raline_store::{OutboxChannel, OutboxMessage, Store};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 use tracing::Instrument;
 
+use crate::whatsapp::{WhatsAppError, WhatsAppMessage, WhatsAppProvider};
 use crate::{MailError, Mailer, OutgoingMail};
 
 /// Reason a message could not be composed.
@@ -31,20 +35,35 @@ pub enum ComposeError {
     Transient(String),
 }
 
-/// Turns an outbox row into an e-mail. The web layer implements this with its templates and
-/// the card renderer.
+/// Turns an outbox row into an e-mail or a WhatsApp message. The web layer implements this
+/// with its templates and the card renderer.
 pub trait ComposeMail: Send + Sync + 'static {
     fn compose(
         &self,
         message: &OutboxMessage,
     ) -> impl Future<Output = Result<OutgoingMail, ComposeError>> + Send;
+
+    /// Composes the WhatsApp message of a `whatsapp` row. The default rejects it, for
+    /// composers that only write e-mail.
+    fn compose_whatsapp(
+        &self,
+        message: &OutboxMessage,
+    ) -> impl Future<Output = Result<WhatsAppMessage, ComposeError>> + Send {
+        let kind = message.kind.as_str();
+        async move {
+            Err(ComposeError::Permanent(format!(
+                "no WhatsApp text is defined for {kind} messages"
+            )))
+        }
+    }
 }
 
 /// Timing of the worker.
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     /// How long a claim lasts; a message still `sending` after this is taken over. Must be
-    /// longer than one SMTP send (the mailer gives up after 60 s).
+    /// longer than one send (the mailer gives up after 60 s, WhatsApp clients after their
+    /// configured timeout).
     pub lease: Duration,
     /// First retry delay; doubled per attempt, with up to 25 % random jitter.
     pub first_retry: Duration,
@@ -81,12 +100,24 @@ impl WorkerSettings {
     }
 }
 
+/// Name of this worker in the `claimed_by` column: host name and process id.
+pub fn default_worker_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}/{}", std::process::id())
+}
+
 /// Sends outbox messages until shut down.
 pub struct OutboxWorker<C> {
     store: Store,
     mailer: Mailer,
+    whatsapp: Option<Arc<WhatsAppProvider>>,
     composer: C,
     settings: WorkerSettings,
+    name: String,
 }
 
 impl<C: ComposeMail> OutboxWorker<C> {
@@ -94,18 +125,34 @@ impl<C: ComposeMail> OutboxWorker<C> {
         OutboxWorker {
             store,
             mailer,
+            whatsapp: None,
             composer,
             settings,
+            name: default_worker_name(),
         }
+    }
+
+    /// Sends `whatsapp` rows through `provider`. Without one they fail with a reason.
+    pub fn with_whatsapp(mut self, provider: Option<Arc<WhatsAppProvider>>) -> Self {
+        self.whatsapp = provider;
+        self
     }
 
     /// Runs until `shutdown` turns true. `wake` is notified when new messages are queued.
     pub async fn run(
-        self,
+        mut self,
         mut shutdown: watch::Receiver<bool>,
-        wake: std::sync::Arc<tokio::sync::Notify>,
+        wake: Arc<tokio::sync::Notify>,
     ) {
-        tracing::info!(transport = %self.mailer.describe(), "outbox worker started");
+        // The process id is read here rather than in `new` so a worker built before a fork
+        // still names its own process.
+        self.name = default_worker_name();
+        tracing::info!(
+            worker = %self.name,
+            transport = %self.mailer.describe(),
+            whatsapp = %self.whatsapp.as_ref().map_or("off".to_owned(), |provider| provider.describe()),
+            "outbox worker started"
+        );
         loop {
             if *shutdown.borrow() {
                 break;
@@ -127,7 +174,7 @@ impl<C: ComposeMail> OutboxWorker<C> {
                 _ = shutdown.changed() => {}
             }
         }
-        tracing::info!("outbox worker stopped");
+        tracing::info!(worker = %self.name, "outbox worker stopped");
     }
 
     async fn idle_sleep(&self) -> Duration {
@@ -147,13 +194,18 @@ impl<C: ComposeMail> OutboxWorker<C> {
         let now = OffsetDateTime::now_utc();
         let lease =
             time::Duration::try_from(self.settings.lease).unwrap_or(time::Duration::minutes(2));
-        let Some(message) = self.store.claim_outbox_message(now, lease).await? else {
+        let Some(message) = self
+            .store
+            .claim_outbox_message(now, lease, &self.name)
+            .await?
+        else {
             return Ok(false);
         };
         let span = tracing::info_span!(
             "outbox",
             outbox_id = message.id,
             kind = message.kind.as_str(),
+            channel = message.channel.as_str(),
             application_id = message.application_id,
             member_id = message.member_id
         );
@@ -162,25 +214,71 @@ impl<C: ComposeMail> OutboxWorker<C> {
     }
 
     async fn deliver(&self, message: OutboxMessage) -> Result<(), raline_store::StoreError> {
-        let result = match self.composer.compose(&message).await {
-            Ok(mail) => {
-                self.store
-                    .mark_outbox_handed_over(message.id, OffsetDateTime::now_utc())
-                    .await?;
-                self.mailer.send(&mail).await.map_err(Failure::Mail)
-            }
-            Err(error) => Err(Failure::Compose(error)),
+        let result = match message.channel {
+            OutboxChannel::Email => self.send_email(&message).await,
+            OutboxChannel::WhatsApp => self.send_whatsapp(&message).await,
         };
 
         let now = OffsetDateTime::now_utc();
         match result {
-            Ok(()) => {
-                self.store.mark_outbox_sent(message.id, now).await?;
-                tracing::info!(attempts = message.attempts, "message sent");
+            Ok(receipt) => {
+                self.store
+                    .mark_outbox_sent(
+                        message.id,
+                        now,
+                        receipt.provider,
+                        receipt.provider_message_id.as_deref(),
+                    )
+                    .await?;
+                tracing::info!(
+                    attempts = message.attempts,
+                    provider = receipt.provider,
+                    "message sent"
+                );
                 Ok(())
             }
             Err(failure) => self.record_failure(&message, failure, now).await,
         }
+    }
+
+    async fn send_email(&self, message: &OutboxMessage) -> Result<Receipt, Failure> {
+        let mail = self
+            .composer
+            .compose(message)
+            .await
+            .map_err(Failure::Compose)?;
+        self.hand_over(message).await?;
+        self.mailer.send(&mail).await.map_err(Failure::Mail)?;
+        Ok(Receipt {
+            provider: self.mailer.provider_name(),
+            provider_message_id: Some(mail.message_id),
+        })
+    }
+
+    async fn send_whatsapp(&self, message: &OutboxMessage) -> Result<Receipt, Failure> {
+        let Some(provider) = &self.whatsapp else {
+            return Err(Failure::Compose(ComposeError::Permanent(
+                "WhatsApp is not configured on the node that sent this message".into(),
+            )));
+        };
+        let whatsapp = self
+            .composer
+            .compose_whatsapp(message)
+            .await
+            .map_err(Failure::Compose)?;
+        self.hand_over(message).await?;
+        let receipt = provider.send(&whatsapp).await.map_err(Failure::WhatsApp)?;
+        Ok(Receipt {
+            provider: provider.name(),
+            provider_message_id: receipt.provider_message_id,
+        })
+    }
+
+    async fn hand_over(&self, message: &OutboxMessage) -> Result<(), Failure> {
+        self.store
+            .mark_outbox_handed_over(message.id, OffsetDateTime::now_utc())
+            .await
+            .map_err(|error| Failure::Compose(ComposeError::Transient(error.to_string())))
     }
 
     async fn record_failure(
@@ -196,10 +294,16 @@ impl<C: ComposeMail> OutboxWorker<C> {
 
         if !failure.is_retryable() || too_old {
             tracing::error!(attempts = message.attempts, error = %reason, "message failed for good");
-            return self.store.fail_outbox_message(message.id, &reason).await;
+            return self
+                .store
+                .fail_outbox_message(message.id, &reason, now)
+                .await;
         }
 
-        let delay = self.settings.retry_delay(message.attempts);
+        let mut delay = self.settings.retry_delay(message.attempts);
+        if let Some(requested) = failure.retry_after() {
+            delay = delay.max(requested.min(self.settings.max_retry));
+        }
         let next = now + time::Duration::try_from(delay).unwrap_or(time::Duration::minutes(1));
         tracing::warn!(
             attempts = message.attempts,
@@ -213,10 +317,18 @@ impl<C: ComposeMail> OutboxWorker<C> {
     }
 }
 
+/// What the provider returned for an accepted message.
+struct Receipt {
+    provider: &'static str,
+    provider_message_id: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 enum Failure {
     #[error(transparent)]
     Mail(MailError),
+    #[error(transparent)]
+    WhatsApp(WhatsAppError),
     #[error(transparent)]
     Compose(ComposeError),
 }
@@ -225,8 +337,16 @@ impl Failure {
     fn is_retryable(&self) -> bool {
         match self {
             Failure::Mail(error) => error.is_retryable(),
+            Failure::WhatsApp(error) => error.is_retryable(),
             Failure::Compose(ComposeError::Transient(_)) => true,
             Failure::Compose(ComposeError::Permanent(_)) => false,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Failure::WhatsApp(error) => error.retry_after(),
+            _ => None,
         }
     }
 }
@@ -247,5 +367,11 @@ mod tests {
         let late = settings.retry_delay(40);
         assert!(late >= Duration::from_secs(1800));
         assert!(late <= Duration::from_secs(2250));
+    }
+
+    #[test]
+    fn worker_name_has_pid() {
+        let name = default_worker_name();
+        assert!(name.ends_with(&format!("/{}", std::process::id())));
     }
 }

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod finding;
 pub mod identity;
 pub mod member_number;
+pub mod message_template;
 pub mod names;
 pub mod phone;
 pub mod region;

@@ -36,6 +36,11 @@ impl SmtpServer {
     /// Panics with installation advice when /usr/bin/python3 or aiosmtpd is missing, and
     /// with aiosmtpd's output when it does not start within 15 s.
     pub fn start() -> SmtpServer {
+        SmtpServer::start_on(free_port())
+    }
+
+    /// Starts aiosmtpd on `port`, for a test that first lets clients find no server there.
+    pub fn start_on(port: u16) -> SmtpServer {
         check_aiosmtpd_installed();
 
         let dir = tempfile::tempdir().expect("create a temporary folder for the SMTP server");
@@ -43,7 +48,6 @@ impl SmtpServer {
         // creates the tmp/, new/ and cur/ folders only when the path does not exist yet.
         let maildir = dir.path().join("maildir");
         let log_path = dir.path().join("aiosmtpd.log");
-        let port = free_port();
 
         let log = std::fs::File::create(&log_path).expect("create the aiosmtpd log file");
         let child = Command::new(PYTHON)

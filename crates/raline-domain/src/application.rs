@@ -77,6 +77,9 @@ pub struct ApplicationInput {
     pub current_province: String,
     pub member_type: String,
     pub consent: String,
+    /// A form flag (see [`parse_flag`]): notices by e-mail only, none by WhatsApp. Stored
+    /// with the application, not validated.
+    pub whatsapp_opt_out: String,
     pub uses_guardian_identity: String,
     pub guardian_name: String,
     pub guardian_relationship: String,

@@ -279,6 +279,7 @@ async fn render_account(
             }),
             history,
             contact => contact_values,
+            whatsapp_opt_out => user.member.whatsapp_opt_out,
             contact_errors => forms.contact_errors,
             correction => forms.correction_values,
             correction_errors => forms.correction_errors,
@@ -358,6 +359,9 @@ pub struct ContactForm {
     phone: String,
     #[serde(default)]
     contact_address: String,
+    /// Checkbox: present when the member wants e-mail only.
+    #[serde(default)]
+    whatsapp_opt_out: Option<String>,
 }
 
 fn error_map(locale: Locale, errors: &[FieldError]) -> BTreeMap<String, String> {
@@ -416,6 +420,21 @@ pub async fn update_contact(
     };
     match save_contact(&state, &user.member, &input).await? {
         Ok(updated) => {
+            let opt_out = form
+                .whatsapp_opt_out
+                .as_deref()
+                .is_some_and(raline_domain::application::parse_flag);
+            if opt_out != user.member.whatsapp_opt_out {
+                state
+                    .store()
+                    .set_member_whatsapp_opt_out(user.member.id, opt_out)
+                    .await?;
+                tracing::info!(
+                    member_id = user.member.id,
+                    opt_out,
+                    "WhatsApp preference changed"
+                );
+            }
             let info = if updated.email_verified || updated.email == user.member.email {
                 "kontak"
             } else {

@@ -10,6 +10,7 @@ use raline_domain::{ApplicationStatus, Decision, FindingCode};
 use raline_store::{ApplicationFilter, ApplicationRecord, MemberRecord};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
 use crate::auth::{ApiStaff, bearer_token};
 use crate::error::{ApiError, WebError};
@@ -406,14 +407,41 @@ struct DecisionItem {
 }
 
 #[derive(Serialize)]
-struct DeliveryItem {
+pub(crate) struct DeliveryItem {
+    id: i64,
     kind: &'static str,
-    channel: String,
+    channel: &'static str,
     state: &'static str,
     attempts: i64,
     last_error: Option<String>,
+    /// Transport that took the message: smtp, file, memory, cloud_api or gateway.
+    provider: Option<String>,
+    resend_of: Option<i64>,
     created_at: String,
     sent_at: Option<String>,
+    delivered_at: Option<String>,
+    read_at: Option<String>,
+    failed_at: Option<String>,
+}
+
+impl From<raline_store::OutboxMessage> for DeliveryItem {
+    fn from(message: raline_store::OutboxMessage) -> Self {
+        DeliveryItem {
+            id: message.id,
+            kind: message.kind.as_str(),
+            channel: message.channel.as_str(),
+            state: message.state.as_str(),
+            attempts: message.attempts,
+            last_error: message.last_error,
+            provider: message.provider,
+            resend_of: message.resend_of,
+            created_at: rfc3339(message.created_at),
+            sent_at: message.sent_at.map(rfc3339),
+            delivered_at: message.delivered_at.map(rfc3339),
+            read_at: message.read_at.map(rfc3339),
+            failed_at: message.failed_at.map(rfc3339),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -496,15 +524,7 @@ pub async fn staff_detail(
         .outbox_for_application(id)
         .await?
         .into_iter()
-        .map(|message| DeliveryItem {
-            kind: message.kind.as_str(),
-            channel: message.channel,
-            state: message.state.as_str(),
-            attempts: message.attempts,
-            last_error: message.last_error,
-            created_at: rfc3339(message.created_at),
-            sent_at: message.sent_at.map(rfc3339),
-        })
+        .map(DeliveryItem::from)
         .collect();
 
     Ok(Json(StaffDetailBody {
@@ -675,4 +695,67 @@ pub async fn openapi() -> Response {
         include_str!("../openapi.json"),
     )
         .into_response()
+}
+
+/// Response of a resend: the new message that was queued.
+#[derive(Serialize)]
+pub struct ResendBody {
+    id: i64,
+    resend_of: i64,
+}
+
+/// `POST /api/v1/staff/messages/{id}/resend`: queues a sent or failed message again on the
+/// same channel.
+pub async fn resend_message(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<ResendBody>), ApiError> {
+    state
+        .store()
+        .outbox_message(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let new_id = state
+        .store()
+        .resend_outbox_message(id, staff.0.id, OffsetDateTime::now_utc())
+        .await?;
+    state.outbox_wake().notify_one();
+    tracing::info!(
+        staff_id = staff.0.id,
+        outbox_id = id,
+        new_outbox_id = new_id,
+        "message queued again by staff"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(ResendBody {
+            id: new_id,
+            resend_of: id,
+        }),
+    ))
+}
+
+/// Failed messages of the last 24 hours, newest first.
+#[derive(Serialize)]
+pub struct FailedMessagesBody {
+    count: i64,
+    messages: Vec<DeliveryItem>,
+}
+
+/// `GET /api/v1/staff/messages/failed`: the failures of the last 24 hours, at most 200.
+pub async fn failed_messages(
+    State(state): State<AppState>,
+    _staff: ApiStaff,
+) -> Result<Json<FailedMessagesBody>, ApiError> {
+    let since = OffsetDateTime::now_utc() - time::Duration::hours(24);
+    let count = state.store().failed_outbox_count_since(since).await?;
+    let messages = state
+        .store()
+        .failed_outbox_since(since, 200)
+        .await?
+        .into_iter()
+        .map(DeliveryItem::from)
+        .collect();
+    Ok(Json(FailedMessagesBody { count, messages }))
 }

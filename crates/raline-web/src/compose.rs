@@ -1,16 +1,32 @@
-//! E-mails for outbox messages, rendered when they are sent: cards, decisions, address
-//! verification, password resets, renewal reminders and renewal decisions.
+//! E-mails and WhatsApp messages for outbox rows, rendered when they are sent: cards,
+//! decisions, address verification, password resets, renewal reminders and renewal
+//! decisions. The texts come from [`crate::messages`]: the admin's or the built-in ones.
 
+use raline_delivery::whatsapp::{WhatsAppDocument, WhatsAppMessage};
 use raline_delivery::{Attachment, ComposeError, ComposeMail, OutgoingMail};
-use raline_store::{OutboxKind, OutboxMessage};
+use raline_store::{ApplicationRecord, MemberRecord, OutboxChannel, OutboxKind, OutboxMessage};
+use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::i18n::{Locale, format_date, t, t_args};
+use crate::messages::{self, Values};
 
-/// Composes applicant e-mails from the stored application, in the language the applicant used.
+/// Length of Meta's customer-service window, opened by the member's last message.
+const SERVICE_WINDOW: time::Duration = time::Duration::hours(24);
+
+/// Composes messages from the stored application and member, in the language the applicant
+/// used.
 #[derive(Clone)]
 pub struct Composer {
     state: AppState,
+}
+
+/// What a message is about, loaded once per message.
+struct Context {
+    application: ApplicationRecord,
+    member: Option<MemberRecord>,
+    locale: Locale,
+    values: Values,
 }
 
 impl Composer {
@@ -34,14 +50,9 @@ impl Composer {
             host.to_owned()
         }
     }
-}
 
-fn transient(error: impl std::fmt::Display) -> ComposeError {
-    ComposeError::Transient(error.to_string())
-}
-
-impl ComposeMail for Composer {
-    async fn compose(&self, message: &OutboxMessage) -> Result<OutgoingMail, ComposeError> {
+    /// Loads the records of a message and the values of its variables.
+    async fn context(&self, message: &OutboxMessage) -> Result<Context, ComposeError> {
         let state = &self.state;
         let application_id = message
             .application_id
@@ -63,225 +74,169 @@ impl ComposeMail for Composer {
             ),
             None => None,
         };
+        if member.is_none() && needs_member(message.kind) {
+            return Err(ComposeError::Permanent("message has no member".into()));
+        }
         let locale = Locale::parse(&application.locale).unwrap_or_default();
-        let library = &state.config().library.name;
-        let base_url = &state.config().base_url;
-        let number = &application.registration_number;
+        let values = self
+            .values(message, &application, member.as_ref(), locale)
+            .await?;
+        Ok(Context {
+            application,
+            member,
+            locale,
+            values,
+        })
+    }
 
-        let status_url = state
+    async fn values(
+        &self,
+        message: &OutboxMessage,
+        application: &ApplicationRecord,
+        member: Option<&MemberRecord>,
+        locale: Locale,
+    ) -> Result<Values, ComposeError> {
+        let state = &self.state;
+        let config = state.config();
+        let base_url = &config.base_url;
+        let mut values = Values::new();
+
+        values.insert("perpustakaan", config.library.name.clone());
+        values.insert("nomor_pendaftaran", application.registration_number.clone());
+        values.insert(
+            "nama",
+            member
+                .map_or(&application.full_name, |member| &member.full_name)
+                .clone(),
+        );
+        let member_type = member.map_or(&application.member_type, |member| &member.member_type);
+        values.insert(
+            "jenis_anggota",
+            config
+                .member_types
+                .iter()
+                .find(|candidate| &candidate.code == member_type)
+                .map_or_else(|| member_type.clone(), |found| found.name.clone()),
+        );
+        if let Some(member) = member {
+            values.insert("nomor_anggota", member.member_number.clone());
+            values.insert("berlaku_sampai", format_date(locale, member.valid_until));
+            values.insert(
+                "tautan_kartu",
+                crate::card_link::card_link(state, member.id, OffsetDateTime::now_utc()),
+            );
+        }
+
+        if let Some(key) = state
             .store()
-            .submission_key(application_id)
+            .submission_key(application.id)
             .await
             .map_err(transient)?
-            .map(|key| {
-                let token = crate::forms::status_token(state, &key);
-                format!("{base_url}/status/{token}")
-            })
-            .unwrap_or_default();
-        let link = |path: &str| -> Result<String, ComposeError> {
-            let token = message
-                .link_token
-                .as_deref()
-                .ok_or_else(|| ComposeError::Permanent("the link of the message is gone".into()))?;
-            Ok(format!("{base_url}{path}{token}"))
-        };
-        let member_or_error = || {
-            member
-                .as_ref()
-                .ok_or_else(|| ComposeError::Permanent("message has no member".into()))
-        };
-        let renewal_reason = || async {
-            match message.renewal_id {
-                Some(id) => state
-                    .store()
-                    .renewal(id)
-                    .await
-                    .map_err(transient)
-                    .map(|renewal| renewal.and_then(|renewal| renewal.decision_reason)),
-                None => Ok(None),
-            }
-        };
+        {
+            let token = crate::forms::status_token(state, &key);
+            values.insert("tautan_status", format!("{base_url}/status/{token}"));
+        }
 
-        let mut details = Vec::new();
-        let mut attachments = Vec::new();
-        let (subject, paragraphs) = match message.kind {
-            OutboxKind::CardIssued | OutboxKind::RenewalApproved => {
-                let member = member_or_error()?;
-                let pdf = crate::card::render_member_card(state, member, &application)
-                    .await
-                    .map_err(transient)?;
-                attachments.push(Attachment {
-                    filename: crate::card::card_file_name(&member.member_number),
-                    content_type: "application/pdf".into(),
-                    bytes: pdf,
-                });
-                let date = format_date(locale, member.valid_until);
-                details.push(t_args(
-                    locale,
-                    "email-card-number",
-                    &[("number", member.member_number.as_str().into())],
-                ));
-                details.push(t_args(locale, "email-card-valid", &[("date", date.into())]));
-                let renewed = message.kind == OutboxKind::RenewalApproved;
-                let subject_key = if renewed {
-                    "email-renewal-approved-subject"
-                } else {
-                    "email-card-subject"
-                };
-                let body_key = if renewed {
-                    "email-renewal-approved-body"
-                } else {
-                    "email-card-body"
-                };
-                (
-                    t_args(
-                        locale,
-                        subject_key,
-                        &[
-                            ("library", library.as_str().into()),
-                            ("number", member.member_number.as_str().into()),
-                        ],
-                    ),
-                    vec![t(locale, body_key), t(locale, "email-card-pickup")],
-                )
-            }
-            OutboxKind::CorrectionRequested => (
-                t_args(
-                    locale,
-                    "email-correction-subject",
-                    &[("number", number.as_str().into())],
-                ),
-                vec![
-                    t(locale, "email-correction-body"),
-                    application.decision_reason.clone().unwrap_or_default(),
-                    t(locale, "email-correction-action"),
-                ],
-            ),
-            OutboxKind::Rejected => (
-                t_args(
-                    locale,
-                    "email-rejected-subject",
-                    &[("number", number.as_str().into())],
-                ),
-                vec![
-                    t(locale, "email-rejected-body"),
-                    application.decision_reason.clone().unwrap_or_default(),
-                    t(locale, "email-rejected-action"),
-                ],
-            ),
+        let link = match message.kind {
             OutboxKind::EmailVerification => {
-                let url = link("/verifikasi-email/")?;
-                details.push(t_args(locale, "email-verify-link", &[("url", url.into())]));
-                (
-                    t_args(
-                        locale,
-                        "email-verify-subject",
-                        &[("library", library.as_str().into())],
-                    ),
-                    vec![
-                        t(locale, "email-verify-body"),
-                        t(locale, "email-verify-expiry"),
-                    ],
-                )
+                Some(token_link(message, base_url, "/verifikasi-email/")?)
             }
-            OutboxKind::PasswordReset => {
-                let member = member_or_error()?;
-                let url = link("/akun/sandi-baru/")?;
-                details.push(t_args(
-                    locale,
-                    "email-card-number",
-                    &[("number", member.member_number.as_str().into())],
-                ));
-                details.push(t_args(locale, "email-reset-link", &[("url", url.into())]));
-                (
-                    t_args(
-                        locale,
-                        "email-reset-subject",
-                        &[("library", library.as_str().into())],
-                    ),
-                    vec![
-                        t(locale, "email-reset-body"),
-                        t(locale, "email-reset-ignore"),
-                    ],
-                )
-            }
-            OutboxKind::RenewalReminder => {
-                let member = member_or_error()?;
-                let date = format_date(locale, member.valid_until);
-                details.push(t_args(
-                    locale,
-                    "email-card-number",
-                    &[("number", member.member_number.as_str().into())],
-                ));
-                details.push(t_args(
-                    locale,
-                    "email-reminder-link",
-                    &[("url", format!("{base_url}/akun/perpanjang").into())],
-                ));
-                (
-                    t_args(
-                        locale,
-                        "email-reminder-subject",
-                        &[("date", date.as_str().into())],
-                    ),
-                    vec![
-                        t_args(locale, "email-reminder-body", &[("date", date.into())]),
-                        t(locale, "email-reminder-action"),
-                    ],
-                )
-            }
-            OutboxKind::RenewalRejected | OutboxKind::RenewalCorrectionRequested => {
-                let member = member_or_error()?;
-                let rejected = message.kind == OutboxKind::RenewalRejected;
-                details.push(t_args(
-                    locale,
-                    "email-reminder-link",
-                    &[("url", format!("{base_url}/akun/perpanjang").into())],
-                ));
-                let (subject_key, body_key, action_key) = if rejected {
-                    (
-                        "email-renewal-rejected-subject",
-                        "email-renewal-rejected-body",
-                        "email-rejected-action",
-                    )
-                } else {
-                    (
-                        "email-renewal-correction-subject",
-                        "email-renewal-correction-body",
-                        "email-renewal-correction-action",
-                    )
-                };
-                (
-                    t_args(
-                        locale,
-                        subject_key,
-                        &[("number", member.member_number.as_str().into())],
-                    ),
-                    vec![
-                        t(locale, body_key),
-                        renewal_reason().await?.unwrap_or_default(),
-                        t(locale, action_key),
-                    ],
-                )
-            }
-        };
-
-        let status_link = match message.kind {
-            OutboxKind::CardIssued => Some("email-card-status"),
-            OutboxKind::CorrectionRequested | OutboxKind::Rejected => Some("email-status-link"),
+            OutboxKind::PasswordReset => Some(token_link(message, base_url, "/akun/sandi-baru/")?),
+            OutboxKind::RenewalReminder
+            | OutboxKind::RenewalRejected
+            | OutboxKind::RenewalCorrectionRequested => Some(format!("{base_url}/akun/perpanjang")),
             _ => None,
         };
-        if let Some(key) = status_link
-            && !status_url.is_empty()
-        {
-            details.push(t_args(locale, key, &[("url", status_url.into())]));
+        if let Some(link) = link {
+            values.insert("tautan", link);
+        }
+
+        let reason = match message.kind {
+            OutboxKind::CorrectionRequested | OutboxKind::Rejected => {
+                application.decision_reason.clone()
+            }
+            OutboxKind::RenewalRejected | OutboxKind::RenewalCorrectionRequested => {
+                match message.renewal_id {
+                    Some(id) => state
+                        .store()
+                        .renewal(id)
+                        .await
+                        .map_err(transient)?
+                        .and_then(|renewal| renewal.decision_reason),
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            values.insert("alasan", reason);
+        }
+        Ok(values)
+    }
+
+    /// The member card PDF of a card message.
+    async fn card(&self, context: &Context) -> Result<(Vec<u8>, String), ComposeError> {
+        let member = context
+            .member
+            .as_ref()
+            .ok_or_else(|| ComposeError::Permanent("message has no member".into()))?;
+        let pdf = crate::card::render_member_card(&self.state, member, &context.application)
+            .await
+            .map_err(transient)?;
+        Ok((pdf, crate::card::card_file_name(&member.member_number)))
+    }
+}
+
+fn transient(error: impl std::fmt::Display) -> ComposeError {
+    ComposeError::Transient(error.to_string())
+}
+
+fn needs_member(kind: OutboxKind) -> bool {
+    !matches!(
+        kind,
+        OutboxKind::EmailVerification | OutboxKind::CorrectionRequested | OutboxKind::Rejected
+    )
+}
+
+/// The single-use link of a verification or reset message.
+fn token_link(message: &OutboxMessage, base_url: &str, path: &str) -> Result<String, ComposeError> {
+    let token = message
+        .link_token
+        .as_deref()
+        .ok_or_else(|| ComposeError::Permanent("the link of the message is gone".into()))?;
+    Ok(format!("{base_url}{path}{token}"))
+}
+
+impl ComposeMail for Composer {
+    async fn compose(&self, message: &OutboxMessage) -> Result<OutgoingMail, ComposeError> {
+        let state = &self.state;
+        let context = self.context(message).await?;
+        let locale = context.locale;
+        let library = &state.config().library.name;
+
+        let text = messages::text_for(state, message.kind, OutboxChannel::Email, locale)
+            .await
+            .map_err(transient)?
+            .render(&context.values);
+
+        let mut attachments = Vec::new();
+        if message.kind.carries_card() {
+            let (pdf, filename) = self.card(&context).await?;
+            attachments.push(Attachment {
+                filename,
+                content_type: "application/pdf".into(),
+                bytes: pdf,
+            });
         }
 
         // Messages to a member go to the member's current address and name; a verification
         // link goes only to the address it was made for.
-        let (mut to_address, to_name) = match &member {
+        let (mut to_address, to_name) = match &context.member {
             Some(member) => (member.email.clone(), member.full_name.clone()),
-            None => (application.email.clone(), application.full_name.clone()),
+            None => (
+                context.application.email.clone(),
+                context.application.full_name.clone(),
+            ),
         };
         if message.kind == OutboxKind::EmailVerification
             && let Some(token) = &message.link_token
@@ -293,11 +248,12 @@ impl ComposeMail for Composer {
                 .map_err(transient)?
                 .ok_or_else(|| ComposeError::Permanent("the link no longer exists".into()))?;
         }
-        let context = minijinja::context! {
+
+        let template_context = minijinja::context! {
             locale => locale.code(),
             greeting => t_args(locale, "email-greeting", &[("name", to_name.as_str().into())]),
-            paragraphs,
-            details,
+            paragraphs => messages::paragraphs(&text.body),
+            details => Vec::<String>::new(),
             signature => t(locale, "email-signature"),
             library_name => library,
             footer => t_args(locale, "email-footer", &[("library", library.as_str().into())]),
@@ -306,18 +262,90 @@ impl ComposeMail for Composer {
             state
                 .templates()
                 .get_template(name)
-                .and_then(|template| template.render(&context))
+                .and_then(|template| template.render(&template_context))
                 .map_err(|error| ComposeError::Permanent(format!("template {name}: {error}")))
         };
 
         Ok(OutgoingMail {
             to_address,
             to_name: Some(to_name),
-            subject,
+            subject: text
+                .subject
+                .unwrap_or_else(|| t(locale, &format!("outbox-kind-{}", message.kind.as_str())))
+                .replace(['\r', '\n'], " "),
             text_body: render("email.txt")?,
             html_body: Some(render("email.html")?),
             attachments,
-            message_id: format!("<raline-outbox-{}@{}>", message.id, self.message_id_host()),
+            message_id: format!("<{}@{}>", message.idempotency_key, self.message_id_host()),
+        })
+    }
+
+    async fn compose_whatsapp(
+        &self,
+        message: &OutboxMessage,
+    ) -> Result<WhatsAppMessage, ComposeError> {
+        let state = &self.state;
+        let context = self.context(message).await?;
+
+        // The member may have opted out or removed the number after the message was queued.
+        let (phone, opted_out) = match &context.member {
+            Some(member) => (member.phone_e164.clone(), member.whatsapp_opt_out),
+            None => (
+                context.application.phone_e164.clone(),
+                context.application.whatsapp_opt_out,
+            ),
+        };
+        if opted_out {
+            return Err(ComposeError::Permanent(
+                "the recipient opted out of WhatsApp after the message was queued".into(),
+            ));
+        }
+        if phone.is_empty() {
+            return Err(ComposeError::Permanent(
+                "the recipient has no phone number".into(),
+            ));
+        }
+
+        let text = messages::text_for(state, message.kind, OutboxChannel::WhatsApp, context.locale)
+            .await
+            .map_err(transient)?
+            .render(&context.values);
+
+        let document = if message.kind.carries_card() {
+            let (bytes, filename) = self.card(&context).await?;
+            Some(WhatsAppDocument {
+                bytes,
+                filename,
+                link: context
+                    .values
+                    .get("tautan_kartu")
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+        } else {
+            None
+        };
+
+        let last_inbound = state
+            .store()
+            .whatsapp_last_inbound(&phone)
+            .await
+            .map_err(transient)?;
+        let within_service_window =
+            last_inbound.is_some_and(|at| OffsetDateTime::now_utc() - at < SERVICE_WINDOW);
+
+        Ok(WhatsAppMessage {
+            kind: message.kind.as_str().to_owned(),
+            to_e164: phone,
+            text: text.body,
+            document,
+            variables: context
+                .values
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone()))
+                .collect(),
+            within_service_window,
+            idempotency_key: message.idempotency_key.clone(),
         })
     }
 }

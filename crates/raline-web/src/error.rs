@@ -55,6 +55,12 @@ pub enum WebError {
     /// Too many failed attempts from this account or address; the lock ends by itself.
     #[error("too many attempts")]
     TooManyAttempts,
+    /// A signed card link that is malformed, forged or expired.
+    #[error("card link invalid or expired")]
+    CardLinkInvalid,
+    /// A provider webhook whose signature does not match the configured secret.
+    #[error("webhook signature invalid")]
+    WebhookSignature,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -68,8 +74,10 @@ impl WebError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Unauthorized | WebError::InvalidLogin => StatusCode::UNAUTHORIZED,
+            WebError::NotFound | WebError::CardLinkInvalid => StatusCode::NOT_FOUND,
+            WebError::Unauthorized | WebError::InvalidLogin | WebError::WebhookSignature => {
+                StatusCode::UNAUTHORIZED
+            }
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::Conflict(_)
             | WebError::FindingsChanged
@@ -78,7 +86,8 @@ impl WebError {
                 StoreError::Conflict(_)
                 | StoreError::IdentityAlreadyMember
                 | StoreError::RenewalAlreadyOpen
-                | StoreError::AlreadyRenewed,
+                | StoreError::AlreadyRenewed
+                | StoreError::MessageNotResendable,
             ) => StatusCode::CONFLICT,
             WebError::RenewalRefused(_) | WebError::RenewalUnavailable => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -110,6 +119,11 @@ impl WebError {
                 t(locale, "error-renewal_already_open")
             }
             WebError::Store(StoreError::AlreadyRenewed) => t(locale, "error-renewal_already_done"),
+            WebError::Store(StoreError::MessageNotResendable) => {
+                t(locale, "delivery-not-resendable")
+            }
+            WebError::CardLinkInvalid => t(locale, "card-link-invalid"),
+            WebError::WebhookSignature => t(locale, "http-forbidden"),
             WebError::RenewalRefused(refusal) => renewal_refusal_message(locale, *refusal),
             WebError::EmailUnverified => t(locale, "error-email_unverified"),
             WebError::RenewalUnavailable => t(locale, "account-renewal-unavailable"),
@@ -224,6 +238,9 @@ impl WebError {
             WebError::Store(StoreError::IdentityAlreadyMember) => "identity_already_member",
             WebError::Store(StoreError::RenewalAlreadyOpen) => "renewal_already_open",
             WebError::Store(StoreError::AlreadyRenewed) => "renewal_already_done",
+            WebError::Store(StoreError::MessageNotResendable) => "message_not_resendable",
+            WebError::CardLinkInvalid => "card_link_invalid",
+            WebError::WebhookSignature => "invalid_signature",
             WebError::RenewalRefused(refusal) => refusal.code(),
             WebError::EmailUnverified => "email_unverified",
             WebError::RenewalUnavailable => "member_type_unavailable",

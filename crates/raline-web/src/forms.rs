@@ -185,6 +185,14 @@ pub async fn submit_application(
             id,
             registration_number,
         }) => {
+            let opt_out =
+                raline_domain::application::parse_flag(&submission.input.whatsapp_opt_out);
+            if opt_out {
+                state
+                    .store()
+                    .set_application_whatsapp_opt_out(id, true)
+                    .await?;
+            }
             tracing::info!(application_id = id, "application submitted");
             Ok(SubmitOutcome::Stored {
                 id,

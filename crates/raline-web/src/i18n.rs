@@ -128,6 +128,11 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
         "serials",
         "closes",
         "fee",
+        "registration",
+        "type",
+        "card_url",
+        "status_url",
+        "hours",
     ]
     .into_iter()
     .map(|name| (Cow::Borrowed(name), FluentValue::from("x")))

@@ -8,23 +8,27 @@ mod api;
 mod api_members;
 mod auth;
 mod card;
+mod card_link;
 mod compose;
 mod error;
 mod forms;
 pub mod i18n;
 mod letter;
 mod member_auth;
+mod messages;
 mod middleware;
 mod pages;
 mod public;
 mod regions;
 mod renewal;
 mod staff;
+mod staff_delivery;
 mod staff_renewals;
 mod status;
 mod templates;
 mod throttle;
 mod uploads;
+mod whatsapp_webhook;
 
 use std::sync::Arc;
 
@@ -66,6 +70,10 @@ pub struct AppConfig {
     /// `X-Forwarded-For`); `None` uses the connection's peer address. Login throttles count
     /// failures per address, so behind a proxy this must be set.
     pub client_ip_header: Option<String>,
+    /// How long a signed card link in a WhatsApp message works.
+    pub card_link_lifetime: time::Duration,
+    /// The WhatsApp provider, when one is configured; the webhook checks its secrets.
+    pub whatsapp: Option<Arc<raline_delivery::whatsapp::WhatsAppProvider>>,
 }
 
 /// The library as shown on pages, e-mails and cards.
@@ -307,6 +315,7 @@ pub fn router(state: AppState) -> Router {
             get(staff::upload_file),
         )
         .route("/staf/anggota/{number}/kartu.pdf", get(staff::member_card))
+        .route("/kartu/{token}", get(card_link::download))
         .route("/static/app.css", get(pages::stylesheet))
         .route("/static/app.js", get(pages::script))
         .route("/bahasa/{code}", get(pages::set_language))
@@ -341,13 +350,23 @@ pub fn router(state: AppState) -> Router {
             post(api_members::create_session).delete(api_members::delete_session),
         )
         .route("/api/v1/me", get(api_members::me))
-        .route("/api/v1/me/card.pdf", get(api_members::card));
+        .route("/api/v1/me/card.pdf", get(api_members::card))
+        .route(
+            "/api/v1/staff/messages/{id}/resend",
+            post(api::resend_message),
+        )
+        .route("/api/v1/staff/messages/failed", get(api::failed_messages))
+        .route(
+            "/api/v1/whatsapp/webhook",
+            get(whatsapp_webhook::handshake).post(whatsapp_webhook::receive),
+        );
 
     Router::new()
         .merge(uploads)
         .merge(pages)
         .merge(api)
         .merge(staff_renewals::routes())
+        .merge(staff_delivery::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -12,7 +12,7 @@ use crate::auth::{self, SESSION_COOKIE, StaffUser};
 use crate::error::WebError;
 use crate::i18n::{Locale, format_date, format_instant, format_waiting, t, t_args};
 use crate::pages::{Lang, PageError, cookie, label, render};
-use crate::{AppState, card};
+use crate::{AppState, card, staff_delivery};
 
 pub async fn login_form(
     State(state): State<AppState>,
@@ -126,6 +126,8 @@ pub async fn logout(
 pub struct QueueQuery {
     status: Option<String>,
     page: Option<i64>,
+    /// Notice after a resend that had no page to return to, set by `staff_delivery::resend`.
+    pengiriman: Option<String>,
 }
 
 const QUEUE_PAGE_SIZE: i64 = 50;
@@ -205,6 +207,9 @@ pub async fn queue(
         })
         .collect();
     let has_next = count_of(status) > page * QUEUE_PAGE_SIZE;
+    let failures_24h = staff_delivery::recent_failure_count(&state)
+        .await
+        .map_err(|error| PageError::new(error, locale))?;
 
     render(
         &state,
@@ -216,7 +221,10 @@ pub async fn queue(
             status => status.as_str(),
             page,
             has_next,
+            failures_24h,
+            delivery_notice => staff_delivery::delivery_notice(locale, query.pengiriman.as_deref()),
             staff_name => &user.staff.username,
+            staff_admin => staff_delivery::is_admin(&user),
             csrf => &user.csrf_token,
         },
     )
@@ -351,6 +359,8 @@ fn data_rows(state: &AppState, locale: Locale, app: &ApplicationRecord) -> Vec<D
 pub struct DetailQuery {
     /// Code of a decision error to show, set by the redirect of `decide`.
     kesalahan: Option<String>,
+    /// Notice after a resend, set by the redirect of `staff_delivery::resend`.
+    pengiriman: Option<String>,
 }
 
 pub async fn detail(
@@ -434,22 +444,20 @@ pub async fn detail(
             }
         })
         .collect();
-    let deliveries: Vec<_> = messages
-        .iter()
-        .map(|message| {
-            minijinja::context! {
-                kind => t(locale, &format!("staff-outbox-{}", message.kind.as_str())),
-                state => t(locale, &format!("staff-delivery-{}", message.state.as_str())),
-                failed => message.state == raline_store::OutboxState::Failed,
-                attempts => t_args(locale, "staff-delivery-attempts", &[("count", message.attempts.into())]),
-                error => match message.last_error.as_deref() {
-                    Some(raline_store::INTERRUPTED_ERROR) => Some(t(locale, "staff-delivery-interrupted")),
-                    other => other.map(str::to_owned),
-                },
-                at => format_instant(locale, message.sent_at.unwrap_or(message.created_at)),
-            }
-        })
-        .collect();
+    let recipient_locale = Locale::parse(&application.locale).unwrap_or_default();
+    let deliveries = staff_delivery::render_deliveries(
+        &state,
+        locale,
+        &user,
+        staff_delivery::DeliverySection {
+            messages: &messages,
+            member: member.as_ref(),
+            recipient_locale,
+            back: &format!("/staf/pendaftaran/{id}"),
+            notice: query.pengiriman.as_deref(),
+        },
+    )
+    .map_err(|error| PageError::new(error, locale))?;
 
     render(
         &state,
@@ -478,6 +486,7 @@ pub async fn detail(
             email_verified,
             valid_until => member.as_ref().map(|m| format_date(locale, m.valid_until)),
             staff_name => &user.staff.username,
+            staff_admin => staff_delivery::is_admin(&user),
             csrf => &user.csrf_token,
             decision_error => decision_error,
         },

@@ -12,7 +12,7 @@ mod review;
 use axum::Router;
 use axum::routing::{get, post};
 use raline_domain::{ApplicationStatus, Decision, FieldError, Term};
-use raline_store::{INTERRUPTED_ERROR, OutboxMessage, OutboxState, RenewalChannel, RenewalRecord};
+use raline_store::{RenewalChannel, RenewalRecord};
 use serde::Serialize;
 
 use crate::AppState;
@@ -170,41 +170,6 @@ fn history_rows(locale: Locale, renewals: &[RenewalRecord]) -> Vec<HistoryRow> {
                 .new_valid_until
                 .map(|date| format_date(locale, date)),
             reason: renewal.decision_reason.clone(),
-        })
-        .collect()
-}
-
-/// One message to the member, as the application detail page lists them.
-#[derive(Serialize)]
-struct DeliveryRow {
-    kind: String,
-    state: String,
-    failed: bool,
-    attempts: String,
-    error: Option<String>,
-    at: String,
-}
-
-fn delivery_rows(locale: Locale, messages: &[OutboxMessage]) -> Vec<DeliveryRow> {
-    messages
-        .iter()
-        .map(|message| DeliveryRow {
-            kind: t(locale, &format!("staff-outbox-{}", message.kind.as_str())),
-            state: t(
-                locale,
-                &format!("staff-delivery-{}", message.state.as_str()),
-            ),
-            failed: message.state == OutboxState::Failed,
-            attempts: t_args(
-                locale,
-                "staff-delivery-attempts",
-                &[("count", message.attempts.into())],
-            ),
-            error: match message.last_error.as_deref() {
-                Some(INTERRUPTED_ERROR) => Some(t(locale, "staff-delivery-interrupted")),
-                other => other.map(str::to_owned),
-            },
-            at: format_instant(locale, message.sent_at.unwrap_or(message.created_at)),
         })
         .collect()
 }

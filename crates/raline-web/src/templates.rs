@@ -31,6 +31,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "staff_detail.html",
         include_str!("../templates/staff_detail.html"),
     ),
+    (
+        "staff_deliveries.html",
+        include_str!("../templates/staff_deliveries.html"),
+    ),
+    (
+        "staff_messages_failed.html",
+        include_str!("../templates/staff_messages_failed.html"),
+    ),
+    (
+        "staff_templates.html",
+        include_str!("../templates/staff_templates.html"),
+    ),
+    (
+        "staff_templates_edit.html",
+        include_str!("../templates/staff_templates_edit.html"),
+    ),
     ("account.html", include_str!("../templates/account.html")),
     (
         "account_login.html",
@@ -97,8 +113,13 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijin
 }
 
 /// `text|linkify`: the text HTML-escaped, with each `http://` or `https://` address made a
-/// link, for e-mails whose links must be clickable.
+/// link and each line break a `<br>`, for e-mails whose links must be clickable.
 fn linkify(text: &str) -> Value {
+    let lines: Vec<String> = text.split('\n').map(linkify_line).collect();
+    Value::from_safe_string(lines.join("<br>\n"))
+}
+
+fn linkify_line(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(start) = rest.find("http://").or_else(|| rest.find("https://")) {
@@ -113,7 +134,7 @@ fn linkify(text: &str) -> Value {
         rest = after;
     }
     html.push_str(&escape(rest));
-    Value::from_safe_string(html)
+    html
 }
 
 fn escape(text: &str) -> String {

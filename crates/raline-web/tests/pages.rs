@@ -31,6 +31,8 @@ async fn app() -> (axum::Router, Store, tempfile::TempDir) {
         reminder_days: vec![30, 7],
         approve_unverified_email: true,
         client_ip_header: None,
+        card_link_lifetime: time::Duration::hours(72),
+        whatsapp: None,
     };
     let state = AppState::new(config, store.clone(), files).await.unwrap();
     (raline_web::router(state), store, folder)

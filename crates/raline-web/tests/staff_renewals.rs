@@ -62,6 +62,8 @@ async fn fixture() -> Fixture {
         reminder_days: vec![30, 7],
         approve_unverified_email: true,
         client_ip_header: None,
+        card_link_lifetime: time::Duration::hours(72),
+        whatsapp: None,
     };
     let state = AppState::new(config, store.clone(), files.clone())
         .await

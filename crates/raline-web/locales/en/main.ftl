@@ -256,7 +256,7 @@ staff-delivery-queued = Waiting to be sent
 staff-delivery-sending = Sending
 staff-delivery-sent = Sent
 staff-delivery-failed = Failed
-staff-delivery-interrupted = Sending was interrupted while the e-mail was handed to the mail server; it may or may not have arrived, so it is not resent automatically. Ask the applicant; the card can still be downloaded from their status link.
+staff-delivery-interrupted = Sending was interrupted while the message was handed to the provider; it may or may not have arrived, so it is not resent automatically. Ask the recipient, then use "Resend" if it did not arrive.
 staff-delivery-attempts = { $count ->
         [one] { $count } attempt
        *[other] { $count } attempts

@@ -109,6 +109,7 @@ pub async fn list(
             approved_member => approved_member,
             page_error => error.filter(|_| !error_shown_in_list),
             staff_name => &user.staff.username,
+            staff_admin => crate::staff_delivery::is_admin(&user),
             csrf => &user.csrf_token,
         },
     )

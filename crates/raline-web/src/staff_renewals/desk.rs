@@ -16,6 +16,7 @@ use crate::error::{WebError, staff_renewal_refusal_message};
 use crate::i18n::{Locale, format_date, t};
 use crate::pages::{Lang, PageError, render};
 use crate::renewal::{self, DeskRenewal};
+use crate::staff_delivery;
 
 /// Maximum number of members listed for one search. More members share one e-mail address only
 /// in unusual cases.
@@ -78,6 +79,7 @@ pub async fn search(
             searched => !text.is_empty(),
             rows,
             staff_name => &user.staff.username,
+            staff_admin => crate::staff_delivery::is_admin(&user),
             csrf => &user.csrf_token,
         },
     )
@@ -89,6 +91,8 @@ pub async fn search(
 pub struct MemberQuery {
     /// Id of the desk renewal just made, set by the redirect of `renew`.
     diperpanjang: Option<i64>,
+    /// Notice after a resend, set by the redirect of `staff_delivery::resend`.
+    pengiriman: Option<String>,
 }
 
 /// `GET /staf/anggota/{number}`: the member, the renewal window, the history and the desk
@@ -113,7 +117,8 @@ pub async fn member(
             message = PageMessage::Renewed(format_date(locale, valid_until));
         }
     }
-    member_page(&state, locale, &user, &member, message).await
+    let delivery_notice = query.pengiriman.as_deref();
+    member_page(&state, locale, &user, &member, message, delivery_notice).await
 }
 
 #[derive(Deserialize)]
@@ -196,7 +201,7 @@ pub async fn renew(
         outcome,
         "desk renewal not made"
     );
-    let html = member_page(&state, locale, &user, &member, message).await?;
+    let html = member_page(&state, locale, &user, &member, message, None).await?;
     Ok((status, html).into_response())
 }
 
@@ -245,12 +250,15 @@ impl WindowFacts {
     }
 }
 
+/// Renders the member's page. `delivery_notice` is the `pengiriman` query value that a resend
+/// redirect sets.
 async fn member_page(
     state: &AppState,
     locale: Locale,
     user: &StaffUser,
     member: &MemberRecord,
     message: PageMessage,
+    delivery_notice: Option<&str>,
 ) -> Result<Html<String>, PageError> {
     let store = state.store();
     let now = OffsetDateTime::now_utc();
@@ -280,6 +288,30 @@ async fn member_page(
         PageMessage::Renewed(date) => (Some(date), None),
         PageMessage::Error(text) => (None, Some(text)),
     };
+    let messages = store
+        .outbox_for_member(member.id)
+        .await
+        .map_err(in_locale(locale))?;
+    // The WhatsApp message is written in the language the member applied in.
+    let recipient_locale = store
+        .application(member.application_id)
+        .await
+        .map_err(in_locale(locale))?
+        .and_then(|application| Locale::parse(&application.locale))
+        .unwrap_or_default();
+    let deliveries = staff_delivery::render_deliveries(
+        state,
+        locale,
+        user,
+        staff_delivery::DeliverySection {
+            messages: &messages,
+            member: Some(member),
+            recipient_locale,
+            back: &format!("/staf/anggota/{}", member.member_number),
+            notice: delivery_notice,
+        },
+    )
+    .map_err(in_locale(locale))?;
     let phone = if member.phone == member.phone_e164 {
         member.phone.clone()
     } else {
@@ -308,7 +340,9 @@ async fn member_page(
             renewed_until,
             error,
             submission_key => raline_store::random_token(),
+            deliveries,
             staff_name => &user.staff.username,
+            staff_admin => staff_delivery::is_admin(user),
             csrf => &user.csrf_token,
         },
     )

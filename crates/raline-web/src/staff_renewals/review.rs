@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{
-    channel_label, decided_by_label, delivery_rows, fee_label, history_rows, in_locale,
-    parse_decision, reason_error_code, reason_error_message, status_label, term_label,
+    channel_label, decided_by_label, fee_label, history_rows, in_locale, parse_decision,
+    reason_error_code, reason_error_message, status_label, term_label,
 };
 use crate::auth::StaffUser;
 use crate::error::WebError;
@@ -117,6 +117,7 @@ pub async fn queue(
             page,
             has_next => status_count > page * QUEUE_PAGE_SIZE,
             staff_name => &user.staff.username,
+            staff_admin => crate::staff_delivery::is_admin(&user),
             csrf => &user.csrf_token,
         },
     )
@@ -127,6 +128,8 @@ pub async fn queue(
 pub struct DetailQuery {
     /// Code of a decision error to show, set by the redirect of `decide`.
     kesalahan: Option<String>,
+    /// Notice after a message was resent from this page.
+    pengiriman: Option<String>,
 }
 
 /// An uploaded file on the detail page.
@@ -179,9 +182,28 @@ pub async fn detail(
         .await
         .map_err(in_locale(locale))?;
     let messages = store
-        .outbox_for_application(member.application_id)
+        .outbox_for_member(member.id)
         .await
         .map_err(in_locale(locale))?;
+    let recipient_locale = store
+        .application(member.application_id)
+        .await
+        .map_err(in_locale(locale))?
+        .and_then(|application| crate::i18n::Locale::parse(&application.locale))
+        .unwrap_or_default();
+    let deliveries = crate::staff_delivery::render_deliveries(
+        &state,
+        locale,
+        &user,
+        crate::staff_delivery::DeliverySection {
+            messages: &messages,
+            member: Some(&member),
+            recipient_locale,
+            back: &format!("/staf/perpanjangan/{id}"),
+            notice: query.pengiriman.as_deref(),
+        },
+    )
+    .map_err(in_locale(locale))?;
 
     let now = OffsetDateTime::now_utc();
     let today = raline_domain::dates::wib_date(now);
@@ -254,9 +276,10 @@ pub async fn detail(
             files,
             current_photo,
             history => history_rows(locale, &history),
-            deliveries => delivery_rows(locale, &messages),
+            deliveries,
             decision_error,
             staff_name => &user.staff.username,
+            staff_admin => crate::staff_delivery::is_admin(&user),
             csrf => &user.csrf_token,
         },
     )

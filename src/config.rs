@@ -44,6 +44,14 @@ pub struct Settings {
     /// it over (`RALINE_OUTBOX_LEASE_SECONDS`). Must exceed one SMTP send (60 s at most)
     /// in production.
     pub outbox_lease_seconds: u64,
+    /// First retry delay of a message that could not be sent, in seconds; it doubles per
+    /// attempt with up to 25 % jitter (`RALINE_OUTBOX_FIRST_RETRY_SECONDS`).
+    pub outbox_first_retry_seconds: u64,
+    /// Maximum delay between two attempts, in seconds (`RALINE_OUTBOX_MAX_RETRY_SECONDS`).
+    pub outbox_max_retry_seconds: u64,
+    /// Hours after which a message that still fails is marked failed for staff
+    /// (`RALINE_OUTBOX_MAX_AGE_HOURS`).
+    pub outbox_max_age_hours: u64,
     /// Days before the end date on which renewal reminders are e-mailed
     /// (`RALINE_REMINDER_DAYS`, comma-separated, e.g. `30,7`); empty turns reminders off.
     pub reminder_days: Vec<u32>,
@@ -56,9 +64,53 @@ pub struct Settings {
     /// (`RALINE_CLIENT_IP_HEADER`). Member logins are throttled per address, so set it when
     /// RALINE runs behind a proxy, and only then: clients can forge the header.
     pub client_ip_header: Option<String>,
+    /// Hours a signed card link in a WhatsApp message works (`RALINE_CARD_LINK_HOURS`).
+    pub card_link_hours: i64,
     pub smtp: SmtpSettings,
+    pub whatsapp: WhatsAppSettings,
     pub library: LibrarySettings,
     pub member_types: Vec<MemberType>,
+}
+
+/// WhatsApp delivery: off unless `provider` is set.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WhatsAppSettings {
+    /// `cloud_api` (Meta's WhatsApp Business Platform) or `gateway` (a Fonnte-style
+    /// gateway) (`RALINE_WHATSAPP_PROVIDER`); empty or absent turns WhatsApp off.
+    pub provider: Option<String>,
+    /// `[whatsapp.cloud_api]`; the access token and app secret may come from
+    /// `RALINE_WHATSAPP_ACCESS_TOKEN` and `RALINE_WHATSAPP_APP_SECRET` instead.
+    pub cloud_api: Option<raline_delivery::whatsapp::CloudApiSettings>,
+    /// `[whatsapp.gateway]`; the token may come from `RALINE_WHATSAPP_GATEWAY_TOKEN`.
+    pub gateway: Option<raline_delivery::whatsapp::GatewaySettings>,
+}
+
+impl WhatsAppSettings {
+    /// Builds the configured provider's client, or `None` when WhatsApp is off.
+    pub fn provider(&self) -> anyhow::Result<Option<raline_delivery::whatsapp::WhatsAppProvider>> {
+        use raline_delivery::whatsapp::{CloudApi, Gateway, WhatsAppProvider};
+        match self.provider.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some("cloud_api") => {
+                let settings = self.cloud_api.clone().context(
+                    "whatsapp.provider is cloud_api but the [whatsapp.cloud_api] section is missing",
+                )?;
+                Ok(Some(WhatsAppProvider::CloudApi(
+                    CloudApi::new(settings).context("[whatsapp.cloud_api]")?,
+                )))
+            }
+            Some("gateway") => {
+                let settings = self.gateway.clone().context(
+                    "whatsapp.provider is gateway but the [whatsapp.gateway] section is missing",
+                )?;
+                Ok(Some(WhatsAppProvider::Gateway(
+                    Gateway::new(settings).context("[whatsapp.gateway]")?,
+                )))
+            }
+            Some(other) => bail!("whatsapp.provider {other:?} must be cloud_api or gateway"),
+        }
+    }
 }
 
 #[derive(Clone, Deserialize)]
@@ -109,11 +161,16 @@ impl Default for Settings {
             statement_letter_text: None,
             session_hours: 12,
             outbox_lease_seconds: 120,
+            outbox_first_retry_seconds: 10,
+            outbox_max_retry_seconds: 30 * 60,
+            outbox_max_age_hours: 72,
             reminder_days: vec![30, 7],
             reminder_interval_seconds: 15 * 60,
             approve_unverified_email: true,
             client_ip_header: None,
+            card_link_hours: 72,
             smtp: SmtpSettings::default(),
+            whatsapp: WhatsAppSettings::default(),
             library: LibrarySettings::default(),
             member_types: vec![
                 member_type("umum", "Umum"),
@@ -197,6 +254,27 @@ impl Settings {
             })?;
         }
 
+        for (name, target) in [
+            (
+                "RALINE_OUTBOX_FIRST_RETRY_SECONDS",
+                &mut self.outbox_first_retry_seconds,
+            ),
+            (
+                "RALINE_OUTBOX_MAX_RETRY_SECONDS",
+                &mut self.outbox_max_retry_seconds,
+            ),
+            (
+                "RALINE_OUTBOX_MAX_AGE_HOURS",
+                &mut self.outbox_max_age_hours,
+            ),
+        ] {
+            if let Some(value) = text(name) {
+                *target = value
+                    .parse()
+                    .with_context(|| format!("{name}={value:?} is not a whole number"))?;
+            }
+        }
+
         if let Some(value) = var("RALINE_REMINDER_DAYS") {
             self.reminder_days = value
                 .split(',')
@@ -219,6 +297,30 @@ impl Settings {
         }
         if let Some(value) = text("RALINE_CLIENT_IP_HEADER") {
             self.client_ip_header = Some(value);
+        }
+
+        if let Some(value) = text("RALINE_CARD_LINK_HOURS") {
+            self.card_link_hours = value.parse().with_context(|| {
+                format!("RALINE_CARD_LINK_HOURS={value:?} is not a whole number")
+            })?;
+        }
+        if let Some(value) = var("RALINE_WHATSAPP_PROVIDER") {
+            self.whatsapp.provider = Some(value);
+        }
+        if let Some(value) = text("RALINE_WHATSAPP_ACCESS_TOKEN")
+            && let Some(cloud_api) = &mut self.whatsapp.cloud_api
+        {
+            cloud_api.access_token = value;
+        }
+        if let Some(value) = text("RALINE_WHATSAPP_APP_SECRET")
+            && let Some(cloud_api) = &mut self.whatsapp.cloud_api
+        {
+            cloud_api.app_secret = value;
+        }
+        if let Some(value) = text("RALINE_WHATSAPP_GATEWAY_TOKEN")
+            && let Some(gateway) = &mut self.whatsapp.gateway
+        {
+            gateway.token = value;
         }
 
         if let Some(value) = text("RALINE_SMTP_URL") {
@@ -273,6 +375,21 @@ impl Settings {
                 self.outbox_lease_seconds
             );
         }
+        if !(1..=3600).contains(&self.outbox_first_retry_seconds)
+            || self.outbox_max_retry_seconds < self.outbox_first_retry_seconds
+            || self.outbox_max_retry_seconds > 24 * 3600
+        {
+            bail!(
+                "outbox_first_retry_seconds must be between 1 and 3600, and \
+                 outbox_max_retry_seconds between it and 86400"
+            );
+        }
+        if !(1..=24 * 30).contains(&self.outbox_max_age_hours) {
+            bail!(
+                "outbox_max_age_hours must be between 1 and 720, not {}",
+                self.outbox_max_age_hours
+            );
+        }
         if self
             .reminder_days
             .iter()
@@ -291,6 +408,13 @@ impl Settings {
         {
             bail!("client_ip_header {header:?} is not a header name");
         }
+        if !(1..=24 * 30).contains(&self.card_link_hours) {
+            bail!(
+                "card_link_hours must be between 1 and 720, not {}",
+                self.card_link_hours
+            );
+        }
+        self.whatsapp.provider()?;
         if self.member_types.is_empty() {
             bail!("at least one [[member_types]] entry is needed");
         }

@@ -29,8 +29,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the web service and the e-mail worker (the default).
+    /// Run the web service and the outbox worker (the default).
     Serve,
+    /// Run only the outbox worker that sends e-mail and WhatsApp messages, beside the web
+    /// service on the same database (for example on a second machine).
+    Worker,
     /// Apply database migrations and exit.
     Migrate,
     /// Manage staff accounts.
@@ -95,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
+        Command::Worker => run_worker(settings).await,
         Command::Migrate => {
             open_store(&settings).await?;
             println!(
@@ -255,15 +259,21 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         .with_context(|| format!("cannot open database {}", redact_url(&url)))
 }
 
-async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
-    let files = FileStore::open(settings.data_dir.join("uploads"))?;
+/// The shared parts of `serve` and `worker`: the store, upload files, application state and
+/// the outbox worker (not yet running).
+struct Service {
+    store: Store,
+    files: FileStore,
+    state: AppState,
+    worker: OutboxWorker<Composer>,
+}
 
-    let listener = tokio::net::TcpListener::bind(&settings.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.listen))?;
-    let bound = listener.local_addr()?;
-    let base_url = settings.base_url(bound);
+async fn prepare(settings: &Settings, base_url: String) -> anyhow::Result<Service> {
+    let whatsapp = settings.whatsapp.provider()?.map(std::sync::Arc::new);
+    let store = open_store(settings)
+        .await?
+        .with_whatsapp(whatsapp.is_some());
+    let files = FileStore::open(settings.data_dir.join("uploads"))?;
 
     let logo = match &settings.library.logo {
         Some(path) => Some(
@@ -287,7 +297,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         None => std::sync::Arc::new(raline_domain::RegionDirectory::built_in()),
     };
     let config = AppConfig {
-        base_url: base_url.clone(),
+        base_url,
         library: LibraryInfo {
             name: settings.library.name.clone(),
             address: settings.library.address.clone(),
@@ -303,6 +313,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         reminder_days: settings.reminder_days.clone(),
         approve_unverified_email: settings.approve_unverified_email,
         client_ip_header: settings.client_ip_header.clone(),
+        card_link_lifetime: time::Duration::hours(settings.card_link_hours),
+        whatsapp: whatsapp.clone(),
     };
     let state = AppState::new(config, store.clone(), files.clone())
         .await
@@ -313,16 +325,59 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         &settings.smtp.from,
         &settings.data_dir.join("mail"),
     )?;
-    let (shutdown_sender, shutdown) = watch::channel(false);
     let worker = OutboxWorker::new(
         store.clone(),
         mailer,
         Composer::new(state.clone()),
         WorkerSettings {
             lease: Duration::from_secs(settings.outbox_lease_seconds),
+            first_retry: Duration::from_secs(settings.outbox_first_retry_seconds),
+            max_retry: Duration::from_secs(settings.outbox_max_retry_seconds),
+            max_age: Duration::from_secs(settings.outbox_max_age_hours * 3600),
             ..WorkerSettings::default()
         },
+    )
+    .with_whatsapp(whatsapp);
+    Ok(Service {
+        store,
+        files,
+        state,
+        worker,
+    })
+}
+
+/// Runs only the outbox worker, beside one or more `serve` nodes on the same database.
+async fn run_worker(settings: Settings) -> anyhow::Result<()> {
+    let listen: std::net::SocketAddr = settings.listen.parse()?;
+    let service = prepare(&settings, settings.base_url(listen)).await?;
+    let (shutdown_sender, shutdown) = watch::channel(false);
+    let worker = tokio::spawn(
+        service
+            .worker
+            .run(shutdown.clone(), service.state.outbox_wake()),
     );
+    tracing::info!(database = %redact_url(&settings.database_url()), "RALINE outbox worker started");
+    shutdown_signal().await;
+    let _ = shutdown_sender.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
+    service.store.close().await;
+    Ok(())
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let bound = listener.local_addr()?;
+    let base_url = settings.base_url(bound);
+    let Service {
+        store,
+        files,
+        state,
+        worker,
+    } = prepare(&settings, base_url.clone()).await?;
+
+    let (shutdown_sender, shutdown) = watch::channel(false);
     let worker = tokio::spawn(worker.run(shutdown.clone(), state.outbox_wake()));
     let cleanup = tokio::spawn(clean_periodically(store.clone(), files, shutdown.clone()));
     let reminders = tokio::spawn(send_reminders_periodically(

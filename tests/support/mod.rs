@@ -271,6 +271,46 @@ impl Server {
         self.spawn();
     }
 
+    /// Starts `raline worker` on the server's configuration and data, logging to
+    /// `worker-NAME.log` beside the server's log.
+    pub fn spawn_worker(&self, name: &str) -> std::process::Child {
+        let log = std::fs::File::create(
+            self.data_dir
+                .parent()
+                .unwrap()
+                .join(format!("worker-{name}.log")),
+        )
+        .unwrap();
+        self.command()
+            .arg("worker")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start raline worker")
+    }
+
+    /// Returns the log of a worker started with [`Server::spawn_worker`].
+    pub fn worker_log(&self, name: &str) -> String {
+        std::fs::read_to_string(
+            self.data_dir
+                .parent()
+                .unwrap()
+                .join(format!("worker-{name}.log")),
+        )
+        .unwrap_or_default()
+    }
+
+    /// Returns the process id of the running server.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(std::process::Child::id)
+    }
+
+    /// Returns the SQLite database URL of the server's data folder.
+    pub fn sqlite_url(&self) -> String {
+        format!("sqlite://{}", self.data_dir.join("raline.sqlite").display())
+    }
+
     /// Runs another `raline` subcommand with the server's configuration.
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut child = self

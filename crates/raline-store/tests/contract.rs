@@ -1110,6 +1110,42 @@ async fn delivery_channels(store: Store) {
         .unwrap();
     assert!(store.message_templates().await.unwrap().is_empty());
 
+    // A rejection has no member yet: the WhatsApp row goes to the applicant's phone.
+    let rejected = created_id(
+        &submit(
+            &store,
+            &application("3576014403910006", "ditolak@example.id"),
+            &"c".repeat(64),
+        )
+        .await,
+    );
+    store
+        .decide(
+            rejected,
+            staff_id,
+            Decision::Reject,
+            Some("Foto buram"),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let rejection_rows: Vec<(OutboxKind, OutboxChannel, Option<i64>)> = store
+        .outbox_for_application(rejected)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.kind == OutboxKind::Rejected)
+        .map(|m| (m.kind, m.channel, m.member_id))
+        .collect();
+    assert_eq!(
+        rejection_rows,
+        vec![
+            (OutboxKind::Rejected, OutboxChannel::Email, None),
+            (OutboxKind::Rejected, OutboxChannel::WhatsApp, None),
+        ]
+    );
+
     // With WhatsApp off, events queue e-mail only.
     let store = store.with_whatsapp(false);
     let plain = created_id(

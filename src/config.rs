@@ -96,6 +96,19 @@ impl WhatsAppSettings {
                 let settings = self.cloud_api.clone().context(
                     "whatsapp.provider is cloud_api but the [whatsapp.cloud_api] section is missing",
                 )?;
+                for kind in settings.templates.keys() {
+                    if raline_store::OutboxKind::parse(kind).is_none() {
+                        let known: Vec<&str> = raline_store::OutboxKind::ALL
+                            .iter()
+                            .map(|kind| kind.as_str())
+                            .collect();
+                        bail!(
+                            "[whatsapp.cloud_api.templates.{kind}]: {kind:?} is not a message \
+                             kind; use one of {}",
+                            known.join(", ")
+                        );
+                    }
+                }
                 Ok(Some(WhatsAppProvider::CloudApi(
                     CloudApi::new(settings).context("[whatsapp.cloud_api]")?,
                 )))

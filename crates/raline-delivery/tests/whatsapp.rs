@@ -428,7 +428,7 @@ async fn cloud_bad_token_kept_for_retry() {
 }
 
 #[tokio::test]
-async fn cloud_timeout_transient() {
+async fn cloud_send_timeout_outcome_unknown() {
     let mock = WhatsAppMock::start().await;
     mock.fail_next(Route::Messages, 1, Reply::Hang(Duration::from_secs(3)));
     let settings = CloudApiSettings {
@@ -440,9 +440,40 @@ async fn cloud_timeout_transient() {
     let started = Instant::now();
     let error = client.send(&text_message(true)).await.unwrap_err();
     let elapsed = started.elapsed();
-    assert!(error.is_retryable(), "{error}");
+    assert!(!error.is_retryable(), "{error}");
+    assert!(error.is_outcome_unknown(), "{error}");
     assert!(error.to_string().contains("timed out"), "{error}");
     assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn cloud_upload_timeout_transient() {
+    let mock = WhatsAppMock::start().await;
+    mock.fail_next(Route::Media, 1, Reply::Hang(Duration::from_secs(3)));
+    let settings = CloudApiSettings {
+        timeout_seconds: 1,
+        ..cloud_settings(&mock)
+    };
+    let client = WhatsAppProvider::from(CloudApi::new(settings).unwrap());
+
+    let error = client.prepare(&card_message(true)).await.unwrap_err();
+    assert!(error.is_retryable(), "an upload reaches no member: {error}");
+    assert!(mock.requests_to(Route::Messages).is_empty());
+}
+
+#[tokio::test]
+async fn timeout_setting_bounded() {
+    let mock = WhatsAppMock::start().await;
+    for seconds in [0, 121, u64::MAX] {
+        let settings = CloudApiSettings {
+            timeout_seconds: seconds,
+            ..cloud_settings(&mock)
+        };
+        assert!(CloudApi::new(settings).is_err(), "{seconds}");
+        let mut gateway = mock.gateway_settings();
+        gateway.timeout_seconds = seconds;
+        assert!(Gateway::new(gateway).is_err(), "{seconds}");
+    }
 }
 
 #[tokio::test]
@@ -660,7 +691,7 @@ async fn gateway_bad_token_kept_for_retry() {
 }
 
 #[tokio::test]
-async fn gateway_timeout_transient() {
+async fn gateway_timeout_outcome_unknown() {
     let mock = WhatsAppMock::start().await;
     mock.fail_next(Route::Gateway, 1, Reply::Hang(Duration::from_secs(3)));
     let mut settings = mock.gateway_settings();
@@ -669,7 +700,8 @@ async fn gateway_timeout_transient() {
 
     let started = Instant::now();
     let error = client.send(&text_message(false)).await.unwrap_err();
-    assert!(error.is_retryable(), "{error}");
+    assert!(!error.is_retryable(), "{error}");
+    assert!(error.is_outcome_unknown(), "{error}");
     assert!(error.to_string().contains("timed out"), "{error}");
     assert!(started.elapsed() < Duration::from_millis(2500));
 }

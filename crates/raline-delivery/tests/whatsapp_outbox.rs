@@ -273,7 +273,7 @@ async fn permanent_rejection_is_failed_with_reason(provider: Provider) {
     assert_eq!(mock.delivered_count(), 0);
 }
 
-async fn timeout_is_retried_with_same_key(provider: Provider) {
+async fn send_timeout_fails_without_resend(provider: Provider) {
     let folder = tempfile::tempdir().unwrap();
     let (store, id) = store_with_card(&folder).await;
     let mock = WhatsAppMock::start().await;
@@ -281,18 +281,35 @@ async fn timeout_is_retried_with_same_key(provider: Provider) {
     let worker = worker_for(&provider, &mock, &store, 1, quick_settings()).await;
 
     let row = run_until_settled(&worker, &store, id, 50).await;
+    assert_eq!(row.state, OutboxState::Failed, "{row:?}");
+    assert!(row.outcome_unknown, "the provider may have taken it");
+    assert_eq!(
+        row.attempts, 1,
+        "a send that may have arrived is not repeated"
+    );
+    assert!(
+        row.last_error
+            .unwrap_or_default()
+            .contains("outcome unknown")
+    );
+    assert_eq!(mock.requests_to(provider.route()).len(), 1);
+
+    // The provider finishes the request it received, so the card arrived once.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(mock.delivered_count(), 1);
+}
+
+async fn upload_timeout_is_retried(provider: Provider) {
+    let folder = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_card(&folder).await;
+    let mock = WhatsAppMock::start().await;
+    mock.push_replies(Route::Media, [Reply::Hang(Duration::from_secs(3))]);
+    let worker = worker_for(&provider, &mock, &store, 1, quick_settings()).await;
+
+    let row = run_until_settled(&worker, &store, id, 50).await;
     assert_eq!(row.state, OutboxState::Sent, "{row:?}");
-    assert_eq!(row.attempts, 2, "the timed-out attempt is retried once");
-    let sends = mock.requests_to(provider.route());
-    assert_eq!(sends.len(), 2);
-    if let Provider::CloudApi = provider {
-        assert!(
-            sends
-                .iter()
-                .all(|send| send.callback_data.as_deref() == Some(row.idempotency_key.as_str())),
-            "both attempts carry the message's idempotency key"
-        );
-    }
+    assert_eq!(row.attempts, 2, "the timed-out upload is retried once");
+    assert_eq!(mock.delivered_count(), 1);
 }
 
 async fn old_message_fails_instead_of_retrying(provider: Provider) {
@@ -333,13 +350,18 @@ async fn gateway_rejection_fails_with_reason() {
 }
 
 #[tokio::test]
-async fn cloud_api_timeout_is_retried() {
-    timeout_is_retried_with_same_key(Provider::CloudApi).await;
+async fn cloud_api_send_timeout_not_resent() {
+    send_timeout_fails_without_resend(Provider::CloudApi).await;
 }
 
 #[tokio::test]
-async fn gateway_timeout_is_retried() {
-    timeout_is_retried_with_same_key(Provider::Gateway).await;
+async fn gateway_send_timeout_not_resent() {
+    send_timeout_fails_without_resend(Provider::Gateway).await;
+}
+
+#[tokio::test]
+async fn cloud_api_upload_timeout_retried() {
+    upload_timeout_is_retried(Provider::CloudApi).await;
 }
 
 #[tokio::test]

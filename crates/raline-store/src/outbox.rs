@@ -184,6 +184,8 @@ pub struct OutboxMessage {
     pub delivered_at: Option<OffsetDateTime>,
     pub read_at: Option<OffsetDateTime>,
     pub failed_at: Option<OffsetDateTime>,
+    /// The message failed but the provider may have accepted it.
+    pub outcome_unknown: bool,
 }
 
 /// Reason recorded for a message whose worker died after handing it to the provider.
@@ -193,7 +195,8 @@ pub const INTERRUPTED_ERROR: &str = "interrupted after it was handed to the prov
 const OUTBOX_COLUMNS: &str = "id, kind, channel, application_id, member_id, renewal_id, \
                               link_token, state, attempts, last_error, idempotency_key, \
                               provider, provider_message_id, claimed_by, resend_of, \
-                              created_at, sent_at, delivered_at, read_at, failed_at";
+                              created_at, sent_at, delivered_at, read_at, failed_at, \
+                              outcome_unknown";
 
 fn optional_time(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<OffsetDateTime>> {
     let millis: Option<i64> = row.try_get(column)?;
@@ -232,6 +235,7 @@ impl OutboxMessage {
             delivered_at: optional_time(row, "delivered_at")?,
             read_at: optional_time(row, "read_at")?,
             failed_at: optional_time(row, "failed_at")?,
+            outcome_unknown: row.try_get::<i64, _>("outcome_unknown")? != 0,
         })
     }
 }
@@ -346,7 +350,7 @@ impl Store {
     ) -> StoreResult<Option<OutboxMessage>> {
         let interrupted = sqlx::query(
             "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1, \
-             link_token = NULL, failed_at = $2 \
+             link_token = NULL, failed_at = $2, outcome_unknown = 1 \
              WHERE state = 'sending' AND locked_until < $2 AND handed_over_at IS NOT NULL",
         )
         .bind(INTERRUPTED_ERROR)
@@ -440,12 +444,35 @@ impl Store {
         error: &str,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
+        self.record_failure(id, error, now, false).await
+    }
+
+    /// Marks a message failed whose provider may have accepted it (no answer after the
+    /// request was sent). It is not sent again; a later provider report may still mark it
+    /// sent, delivered or read.
+    pub async fn fail_outbox_message_outcome_unknown(
+        &self,
+        id: i64,
+        error: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        self.record_failure(id, error, now, true).await
+    }
+
+    async fn record_failure(
+        &self,
+        id: i64,
+        error: &str,
+        now: OffsetDateTime,
+        outcome_unknown: bool,
+    ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1, \
-             link_token = NULL, failed_at = $2 WHERE id = $3",
+             link_token = NULL, failed_at = $2, outcome_unknown = $3 WHERE id = $4",
         )
         .bind(error)
         .bind(unix_millis(now))
+        .bind(i64::from(outcome_unknown))
         .bind(id)
         .execute(&self.pool)
         .await?;
@@ -454,8 +481,10 @@ impl Store {
 
     /// Applies a provider's status report to the message it names, found by the provider's
     /// message id or else by the idempotency key the provider echoed. Progress only moves
-    /// forward (sent, delivered, read); a failure report marks the message failed with its
-    /// reason. Returns whether a message matched.
+    /// forward (sent, delivered, read), and a known failure stays failed because providers
+    /// do not report in order; only a failure with an unknown outcome can still turn into
+    /// progress. A failure report marks the message failed with its reason unless it was
+    /// already delivered or read. Returns whether a message matched.
     pub async fn record_provider_status(
         &self,
         provider_message_id: &str,
@@ -467,27 +496,30 @@ impl Store {
         let at = unix_millis(at);
         let matches = "(provider_message_id = $2 OR (provider_message_id IS NULL \
                        AND idempotency_key = $3)) AND channel = 'whatsapp'";
+        let progress = "(state <> 'failed' OR outcome_unknown = 1)";
         let statement = match status {
             ProviderStatus::Sent => format!(
                 "UPDATE outbox SET state = CASE WHEN state IN ('delivered', 'read') THEN state \
                  ELSE 'sent' END, sent_at = COALESCE(sent_at, $1), provider_message_id = $2, \
-                 last_error = NULL, failed_at = NULL, locked_until = NULL WHERE {matches}"
+                 last_error = NULL, failed_at = NULL, outcome_unknown = 0, locked_until = NULL \
+                 WHERE {matches} AND {progress}"
             ),
             ProviderStatus::Delivered => format!(
                 "UPDATE outbox SET state = CASE WHEN state = 'read' THEN state \
                  ELSE 'delivered' END, delivered_at = COALESCE(delivered_at, $1), \
                  sent_at = COALESCE(sent_at, $1), provider_message_id = $2, last_error = NULL, \
-                 failed_at = NULL, locked_until = NULL WHERE {matches}"
+                 failed_at = NULL, outcome_unknown = 0, locked_until = NULL \
+                 WHERE {matches} AND {progress}"
             ),
             ProviderStatus::Read => format!(
                 "UPDATE outbox SET state = 'read', read_at = COALESCE(read_at, $1), \
                  delivered_at = COALESCE(delivered_at, $1), sent_at = COALESCE(sent_at, $1), \
                  provider_message_id = $2, last_error = NULL, failed_at = NULL, \
-                 locked_until = NULL WHERE {matches}"
+                 outcome_unknown = 0, locked_until = NULL WHERE {matches} AND {progress}"
             ),
             ProviderStatus::Failed => format!(
                 "UPDATE outbox SET state = 'failed', failed_at = $1, provider_message_id = $2, \
-                 last_error = $4, locked_until = NULL WHERE {matches} \
+                 last_error = $4, outcome_unknown = 0, locked_until = NULL WHERE {matches} \
                  AND state NOT IN ('delivered', 'read')"
             ),
         };
@@ -586,7 +618,7 @@ impl Store {
         }
 
         let now_millis = unix_millis(now);
-        let new_id: i64 = sqlx::query_scalar(
+        let inserted = sqlx::query_scalar(
             "INSERT INTO outbox (kind, channel, application_id, member_id, renewal_id, state, \
              attempts, next_attempt_at, created_at, idempotency_key, resend_of, requested_by) \
              VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6, $7, $8, $9) RETURNING id",
@@ -601,8 +633,16 @@ impl Store {
         .bind(original.id)
         .bind(staff_id)
         .fetch_one(&self.pool)
-        .await?;
-        Ok(new_id)
+        .await;
+        match inserted {
+            Ok(new_id) => Ok(new_id),
+            Err(error) => match StoreError::from(error) {
+                error if error.is_unique_violation() => Err(StoreError::Conflict(
+                    "a copy of this message is already waiting to be sent",
+                )),
+                error => Err(error),
+            },
+        }
     }
 
     /// Number of messages that failed since `since`, for the staff dashboard.

@@ -996,6 +996,13 @@ async fn delivery_channels(store: Store) {
         Err(StoreError::Conflict(_))
     ));
     assert!(
+        matches!(
+            store.resend_outbox_message(card.id, staff_id, far).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "a second resend while the first copy waits is refused"
+    );
+    assert!(
         store
             .record_provider_status(
                 "wamid.LATE",
@@ -1014,6 +1021,70 @@ async fn delivery_channels(store: Store) {
         Some("131026: Message undeliverable")
     );
     assert_eq!(failed.provider_message_id.as_deref(), Some("wamid.LATE"));
+    assert!(
+        !store
+            .record_provider_status("wamid.LATE", None, ProviderStatus::Sent, far, None)
+            .await
+            .unwrap(),
+        "a late progress report does not undo a reported failure"
+    );
+    assert_eq!(
+        store
+            .outbox_message(resent_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        OutboxState::Failed
+    );
+
+    // A failure with an unknown outcome turns into progress when the provider reports it.
+    let unknown_id = store
+        .resend_outbox_message(card.id, staff_id, far)
+        .await
+        .unwrap();
+    let unknown = loop {
+        let message = store
+            .claim_outbox_message(far, time::Duration::minutes(5), "host-b/12")
+            .await
+            .unwrap()
+            .expect("the copy is claimed");
+        if message.id == unknown_id {
+            break message;
+        }
+        store
+            .mark_outbox_sent(message.id, far, "memory", None)
+            .await
+            .unwrap();
+    };
+    store
+        .fail_outbox_message_outcome_unknown(unknown.id, "outcome unknown: timed out", far)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .outbox_message(unknown_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .outcome_unknown
+    );
+    assert!(
+        store
+            .record_provider_status(
+                "wamid.FOUND",
+                Some(&unknown.idempotency_key),
+                ProviderStatus::Delivered,
+                far,
+                None,
+            )
+            .await
+            .unwrap()
+    );
+    let found = store.outbox_message(unknown_id).await.unwrap().unwrap();
+    assert_eq!(found.state, OutboxState::Delivered);
+    assert!(!found.outcome_unknown);
+    assert!(found.last_error.is_none());
     assert_eq!(
         store
             .failed_outbox_count_since(far - time::Duration::hours(24))

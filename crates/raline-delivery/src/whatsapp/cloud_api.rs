@@ -10,9 +10,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    Redacted, WhatsAppError, WhatsAppMessage, WhatsAppReceipt, WhatsAppSettingsError, e164_digits,
-    http_client, parse_http_url, public_url, redact, retry_after, timeout_from_seconds,
-    transport_error,
+    MAX_PROVIDER_ID_CHARS, PreparedMessage, PreparedRequest, Redacted, WhatsAppError,
+    WhatsAppMessage, WhatsAppReceipt, WhatsAppSettingsError, delivery_transport_error, e164_digits,
+    http_client, parse_http_url, public_url, read_limited, redact, retry_after,
+    timeout_from_seconds, transport_error,
 };
 
 pub(crate) const PROVIDER_NAME: &str = "cloud_api";
@@ -180,6 +181,20 @@ impl CloudApi {
     /// Sends one message: a document or text inside the customer-service window, otherwise
     /// the template configured for `message.kind`. A document is uploaded first.
     pub async fn send(&self, message: &WhatsAppMessage) -> Result<WhatsAppReceipt, WhatsAppError> {
+        let prepared = self.prepare(message).await?;
+        match &prepared.request {
+            PreparedRequest::CloudApi { body, to } => self.post_message(body, message, to).await,
+            PreparedRequest::Gateway { .. } => Err(WhatsAppError::Permanent(
+                "the message was prepared for another provider".to_owned(),
+            )),
+        }
+    }
+
+    /// Checks the message, uploads its document and builds the messages request.
+    pub(crate) async fn prepare(
+        &self,
+        message: &WhatsAppMessage,
+    ) -> Result<PreparedMessage, WhatsAppError> {
         let to = e164_digits(&message.to_e164)?;
         check_callback_data(&message.idempotency_key)?;
         // Check the template before uploading, so that a message that cannot be sent does
@@ -204,7 +219,9 @@ impl CloudApi {
             }
             None => free_form_body(&to, message, media_id.as_deref()),
         };
-        self.post_message(&body, message, &to).await
+        Ok(PreparedMessage {
+            request: PreparedRequest::CloudApi { body, to },
+        })
     }
 
     /// Returns the template for the message's kind and its body values in placeholder order.
@@ -260,8 +277,7 @@ impl CloudApi {
             .map_err(|error| transport_error(error, self.timeout))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
+        let body = read_limited(response)
             .await
             .map_err(|error| transport_error(error, self.timeout))?;
 
@@ -292,7 +308,8 @@ impl CloudApi {
         }
     }
 
-    async fn post_message(
+    /// Posts the messages request, the step that reaches the member.
+    pub(crate) async fn post_message(
         &self,
         body: &Value,
         message: &WhatsAppMessage,
@@ -305,28 +322,35 @@ impl CloudApi {
             .json(body)
             .send()
             .await
-            .map_err(|error| transport_error(error, self.timeout))?;
+            .map_err(|error| delivery_transport_error(error, self.timeout))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|error| transport_error(error, self.timeout))?;
+        let read = read_limited(response).await;
 
         if !status.is_success() {
+            let bytes = read.unwrap_or_default();
             return Err(self.classify_failure("send", status, &headers, &bytes, message, to));
         }
-        // A 2xx means Meta accepted the message. A body without an ID is logged but still
-        // counts as sent, because sending again would deliver it twice.
-        let provider_message_id = serde_json::from_slice::<Value>(&bytes)
+        // A 2xx means Meta accepted the request. Without a usable message ID the message
+        // cannot be followed, and sending it again could deliver it twice, so staff decide.
+        // The status webhook can still report it by its biz_opaque_callback_data.
+        let provider_message_id = read
             .ok()
-            .and_then(|value| value["messages"][0]["id"].as_str().map(str::to_owned));
-        if provider_message_id.is_none() {
-            log_status("send", status, message, "response has no message ID");
+            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+            .and_then(|value| value["messages"][0]["id"].as_str().map(str::to_owned))
+            .filter(|id| !id.is_empty() && id.chars().count() <= MAX_PROVIDER_ID_CHARS);
+        match provider_message_id {
+            Some(id) => Ok(WhatsAppReceipt {
+                provider_message_id: Some(id),
+            }),
+            None => {
+                log_status("send", status, message, "response has no usable message ID");
+                Err(WhatsAppError::OutcomeUnknown(format!(
+                    "Cloud API returned HTTP {} without a usable message ID",
+                    status.as_u16()
+                )))
+            }
         }
-        Ok(WhatsAppReceipt {
-            provider_message_id,
-        })
     }
 
     /// Turns a non-2xx response into an error, from Meta's `error` object where there is one.

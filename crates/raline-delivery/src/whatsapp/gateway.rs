@@ -15,9 +15,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
-    Redacted, WhatsAppError, WhatsAppMessage, WhatsAppReceipt, WhatsAppSettingsError, e164_digits,
-    http_client, parse_http_url, public_url, redact, retry_after, timeout_from_seconds,
-    transport_error,
+    MAX_PROVIDER_ID_CHARS, PreparedMessage, PreparedRequest, Redacted, WhatsAppError,
+    WhatsAppMessage, WhatsAppReceipt, WhatsAppSettingsError, delivery_transport_error, e164_digits,
+    http_client, parse_http_url, public_url, read_limited, redact, retry_after,
+    timeout_from_seconds,
 };
 
 pub(crate) const PROVIDER_NAME: &str = "gateway";
@@ -140,31 +141,58 @@ impl Gateway {
     /// Sends one message. With a document, the gateway receives its signed link and
     /// filename and the text as the caption.
     pub async fn send(&self, message: &WhatsAppMessage) -> Result<WhatsAppReceipt, WhatsAppError> {
+        let prepared = self.prepare(message)?;
+        match &prepared.request {
+            PreparedRequest::Gateway { form, target } => {
+                self.post_form(form, message, target).await
+            }
+            PreparedRequest::CloudApi { .. } => Err(WhatsAppError::Permanent(
+                "the message was prepared for another provider".to_owned(),
+            )),
+        }
+    }
+
+    /// Checks the number and builds the form.
+    pub(crate) fn prepare(
+        &self,
+        message: &WhatsAppMessage,
+    ) -> Result<PreparedMessage, WhatsAppError> {
         let target = e164_digits(&message.to_e164)?;
         let mut form = vec![
-            ("target", target.as_str()),
-            ("message", message.text.as_str()),
-            ("countryCode", self.settings.country_code.as_str()),
+            ("target", target.clone()),
+            ("message", message.text.clone()),
+            ("countryCode", self.settings.country_code.clone()),
         ];
         if let Some(document) = &message.document {
-            form.push(("url", document.link.as_str()));
-            form.push(("filename", document.filename.as_str()));
+            form.push(("url", document.link.clone()));
+            form.push(("filename", document.filename.clone()));
         }
+        Ok(PreparedMessage {
+            request: PreparedRequest::Gateway { form, target },
+        })
+    }
 
+    /// Posts the form, the step that reaches the member.
+    pub(crate) async fn post_form(
+        &self,
+        form: &[(&'static str, String)],
+        message: &WhatsAppMessage,
+        target: &str,
+    ) -> Result<WhatsAppReceipt, WhatsAppError> {
+        let target = target.to_owned();
         let response = self
             .client
             .post(&self.settings.url)
             .header(AUTHORIZATION, &self.settings.token)
-            .form(&form)
+            .form(form)
             .send()
             .await
-            .map_err(|error| transport_error(error, self.timeout))?;
+            .map_err(|error| delivery_transport_error(error, self.timeout))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
+        let body = read_limited(response)
             .await
-            .map_err(|error| transport_error(error, self.timeout))?;
+            .map_err(|error| delivery_transport_error(error, self.timeout))?;
 
         let secrets = [
             self.settings.token.as_str(),
@@ -188,7 +216,8 @@ impl Gateway {
                 id,
                 ..
             }) => Ok(WhatsAppReceipt {
-                provider_message_id: first_id(id.as_ref()),
+                provider_message_id: first_id(id.as_ref())
+                    .filter(|id| id.chars().count() <= MAX_PROVIDER_ID_CHARS),
             }),
             Some(GatewayResponse {
                 status: Some(false),
@@ -202,7 +231,7 @@ impl Gateway {
             _ => {
                 let problem = "response is not a gateway status object";
                 log_failure(status, message, problem);
-                Err(WhatsAppError::Permanent(format!(
+                Err(WhatsAppError::OutcomeUnknown(format!(
                     "gateway returned HTTP {} but its {problem}; the message may have been \
                      queued, check the gateway's message history",
                     status.as_u16()

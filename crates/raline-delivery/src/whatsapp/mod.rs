@@ -148,6 +148,12 @@ pub enum WhatsAppError {
     /// again would fail again.
     #[error("WhatsApp message rejected: {0}")]
     Permanent(String),
+
+    /// The request reached the provider but no usable answer came back (a timeout or a
+    /// broken connection after sending, or a success without a message ID). The provider may
+    /// have accepted the message, so it is not sent again automatically.
+    #[error("outcome unknown: {0}")]
+    OutcomeUnknown(String),
 }
 
 impl WhatsAppError {
@@ -160,8 +166,13 @@ impl WhatsAppError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             WhatsAppError::Transient { retry_after, .. } => *retry_after,
-            WhatsAppError::Permanent(_) => None,
+            WhatsAppError::Permanent(_) | WhatsAppError::OutcomeUnknown(_) => None,
         }
+    }
+
+    /// Returns whether the provider may have accepted the message despite the error.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, WhatsAppError::OutcomeUnknown(_))
     }
 
     pub(crate) fn transient(reason: impl Into<String>) -> WhatsAppError {
@@ -170,6 +181,31 @@ impl WhatsAppError {
             retry_after: None,
         }
     }
+}
+
+/// A message checked and ready for its delivery request, from
+/// [`WhatsAppProvider::prepare`].
+#[derive(Clone)]
+pub struct PreparedMessage {
+    pub(crate) request: PreparedRequest,
+}
+
+impl fmt::Debug for PreparedMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The request contains the number and the text.
+        f.debug_struct("PreparedMessage").finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+pub(crate) enum PreparedRequest {
+    /// JSON body of the Cloud API messages request, and the recipient's digits.
+    CloudApi { body: serde_json::Value, to: String },
+    /// Form fields of the gateway request, and the recipient's digits.
+    Gateway {
+        form: Vec<(&'static str, String)>,
+        target: String,
+    },
 }
 
 /// Invalid [`CloudApiSettings`] or [`GatewaySettings`], found when the client is built.
@@ -190,9 +226,51 @@ impl WhatsAppProvider {
     /// A Cloud API message with a document makes two requests (upload, then send), so a
     /// retry after a failed send uploads the document again.
     pub async fn send(&self, message: &WhatsAppMessage) -> Result<WhatsAppReceipt, WhatsAppError> {
+        let prepared = self.prepare(message).await?;
+        self.deliver(message, &prepared).await
+    }
+
+    /// Checks the message and does what must happen before the member can receive it: the
+    /// Cloud API uploads the document. Nothing reaches the member in this step, so it is safe
+    /// to repeat after any failure.
+    pub async fn prepare(
+        &self,
+        message: &WhatsAppMessage,
+    ) -> Result<PreparedMessage, WhatsAppError> {
         let result = match self {
-            WhatsAppProvider::CloudApi(client) => client.send(message).await,
-            WhatsAppProvider::Gateway(client) => client.send(message).await,
+            WhatsAppProvider::CloudApi(client) => client.prepare(message).await,
+            WhatsAppProvider::Gateway(client) => client.prepare(message),
+        };
+        if let Err(error) = &result {
+            tracing::warn!(
+                provider = self.name(),
+                idempotency_key = %message.idempotency_key,
+                retryable = error.is_retryable(),
+                %error,
+                "WhatsApp message not prepared"
+            );
+        }
+        result
+    }
+
+    /// Sends a prepared message: the request that delivers it to the member. After a
+    /// timeout or a broken connection here the outcome is unknown
+    /// ([`WhatsAppError::OutcomeUnknown`]).
+    pub async fn deliver(
+        &self,
+        message: &WhatsAppMessage,
+        prepared: &PreparedMessage,
+    ) -> Result<WhatsAppReceipt, WhatsAppError> {
+        let result = match (self, &prepared.request) {
+            (WhatsAppProvider::CloudApi(client), PreparedRequest::CloudApi { body, to }) => {
+                client.post_message(body, message, to).await
+            }
+            (WhatsAppProvider::Gateway(client), PreparedRequest::Gateway { form, target }) => {
+                client.post_form(form, message, target).await
+            }
+            _ => Err(WhatsAppError::Permanent(
+                "the message was prepared for another provider".to_owned(),
+            )),
         };
         match &result {
             Ok(receipt) => tracing::debug!(
@@ -260,18 +338,106 @@ pub(crate) fn e164_digits(to_e164: &str) -> Result<String, WhatsAppError> {
     }
 }
 
-/// Replaces each non-empty secret in `text` with `***` and shortens the result to
-/// [`MAX_REASON_CHARS`].
+/// Replaces each non-empty secret in `text` with `***`, masks anything that looks like a
+/// phone number or an e-mail address (providers echo recipients in their error texts), and
+/// shortens the result to [`MAX_REASON_CHARS`].
 pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
     let mut redacted = text.trim().to_owned();
     for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
         redacted = redacted.replace(secret, "***");
     }
+    redacted = mask_contacts(&redacted);
     if redacted.chars().count() > MAX_REASON_CHARS {
         redacted = redacted.chars().take(MAX_REASON_CHARS).collect();
         redacted.push('…');
     }
     redacted
+}
+
+/// Fewest digits in a run of digits, spaces, dots, dashes, brackets and `+` that
+/// [`mask_contacts`] treats as a phone number. Meta's error codes have at most 6 digits;
+/// a date such as 2026-12-05 is masked too, which loses nothing staff need.
+const PHONE_MIN_DIGITS: usize = 7;
+
+/// Replaces phone-number-like runs and e-mail-address-like words with `***`.
+fn mask_contacts(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') && word.split('@').all(|part| !part.is_empty()) {
+                "***".to_owned()
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect();
+    let text = words.join(" ");
+
+    let is_phone_char =
+        |c: char| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')');
+    let mut output = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, output: &mut String| {
+        let digits = run.chars().filter(char::is_ascii_digit).count();
+        if digits >= PHONE_MIN_DIGITS {
+            // Keep the spacing around the masked number.
+            let leading = run.len() - run.trim_start().len();
+            let trailing = run.len() - run.trim_end().len();
+            output.push_str(&run[..leading]);
+            output.push_str("***");
+            output.push_str(&run[run.len() - trailing..]);
+        } else {
+            output.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_phone_char(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut output);
+            output.push(c);
+        }
+    }
+    flush(&mut run, &mut output);
+    output
+}
+
+/// Largest response body read from a provider, in bytes. Real answers are under 2 KB; a
+/// larger body is cut off so a faulty provider cannot fill memory or the database.
+pub(crate) const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// Longest provider message ID that is stored. Meta's `wamid` IDs are about 60 characters.
+pub(crate) const MAX_PROVIDER_ID_CHARS: usize = 256;
+
+/// Reads at most [`MAX_RESPONSE_BYTES`] of a response body and drops the rest.
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+) -> Result<Vec<u8>, reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_RESPONSE_BYTES.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_RESPONSE_BYTES {
+            break;
+        }
+    }
+    Ok(body)
+}
+
+/// Classifies a reqwest error of the delivery request. A failed connection means the
+/// request never left, so it is retried; after that the provider may have accepted the
+/// message, so the outcome is unknown.
+pub(crate) fn delivery_transport_error(error: reqwest::Error, timeout: Duration) -> WhatsAppError {
+    if error.is_connect() {
+        return transport_error(error, timeout);
+    }
+    match transport_error(error, timeout) {
+        WhatsAppError::Transient { reason, .. } => WhatsAppError::OutcomeUnknown(format!(
+            "{reason}; the provider may have received the message"
+        )),
+        other => other,
+    }
 }
 
 /// Classifies an error from reqwest (connect failure, timeout, broken connection) as
@@ -345,12 +511,17 @@ pub(crate) fn public_url(url: &url::Url) -> String {
     shown.to_string()
 }
 
-/// Returns the timeout for `timeout_seconds`, which must be at least 1.
+/// Largest accepted `timeout_seconds`. One request may hold a worker this long, so a
+/// larger value would let one silent provider stop every delivery.
+pub(crate) const MAX_TIMEOUT_SECONDS: u64 = 120;
+
+/// Returns the timeout for `timeout_seconds`, which must be between 1 and
+/// [`MAX_TIMEOUT_SECONDS`].
 pub(crate) fn timeout_from_seconds(seconds: u64) -> Result<Duration, WhatsAppSettingsError> {
-    if seconds == 0 {
-        return Err(WhatsAppSettingsError(
-            "timeout_seconds must be at least 1".to_owned(),
-        ));
+    if !(1..=MAX_TIMEOUT_SECONDS).contains(&seconds) {
+        return Err(WhatsAppSettingsError(format!(
+            "timeout_seconds must be between 1 and {MAX_TIMEOUT_SECONDS}, not {seconds}"
+        )));
     }
     Ok(Duration::from_secs(seconds))
 }
@@ -371,6 +542,25 @@ impl fmt::Debug for Redacted<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redact_masks_formatted_numbers_and_addresses() {
+        let text = redact(
+            "131026: Recipient +62 812-9999-0000 / hang@example.id TOKSECRET123 (#100)",
+            &["TOKSECRET123"],
+        );
+        assert_eq!(text, "131026: Recipient *** / *** *** (#100)");
+    }
+
+    #[test]
+    fn redact_keeps_error_codes() {
+        assert_eq!(
+            redact("131026: Message undeliverable", &[]),
+            "131026: Message undeliverable"
+        );
+        assert_eq!(redact("(#130429) at step 2", &[]), "(#130429) at step 2");
+    }
+
     use reqwest::header::HeaderValue;
 
     #[test]

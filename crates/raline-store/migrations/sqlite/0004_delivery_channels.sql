@@ -14,9 +14,15 @@ ALTER TABLE outbox ADD COLUMN read_at BIGINT;
 ALTER TABLE outbox ADD COLUMN failed_at BIGINT;
 -- Worker that holds or last held the claim: host name and process id.
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+-- 1 when the message failed with its delivery unknown (its worker died, or the provider
+-- did not answer after receiving it). A later provider report may still prove it sent.
+ALTER TABLE outbox ADD COLUMN outcome_unknown BIGINT NOT NULL DEFAULT 0;
 -- A copy queued by staff from an earlier message, and who asked for it.
 ALTER TABLE outbox ADD COLUMN resend_of BIGINT REFERENCES outbox (id);
 ALTER TABLE outbox ADD COLUMN requested_by BIGINT REFERENCES staff (id);
+-- At most one copy of a message waits to be sent, so a double-clicked resend sends once.
+CREATE UNIQUE INDEX outbox_one_pending_resend ON outbox (resend_of)
+    WHERE state IN ('queued', 'sending');
 CREATE UNIQUE INDEX outbox_idempotency_key ON outbox (idempotency_key);
 CREATE INDEX outbox_provider_message ON outbox (provider_message_id);
 CREATE INDEX outbox_failed ON outbox (failed_at);

@@ -96,8 +96,8 @@ impl WhatsAppSettings {
                 let settings = self.cloud_api.clone().context(
                     "whatsapp.provider is cloud_api but the [whatsapp.cloud_api] section is missing",
                 )?;
-                for kind in settings.templates.keys() {
-                    if raline_store::OutboxKind::parse(kind).is_none() {
+                for (kind, template) in &settings.templates {
+                    let Some(parsed) = raline_store::OutboxKind::parse(kind) else {
                         let known: Vec<&str> = raline_store::OutboxKind::ALL
                             .iter()
                             .map(|kind| kind.as_str())
@@ -106,6 +106,18 @@ impl WhatsAppSettings {
                             "[whatsapp.cloud_api.templates.{kind}]: {kind:?} is not a message \
                              kind; use one of {}",
                             known.join(", ")
+                        );
+                    };
+                    let available = raline_web::message_variables(parsed);
+                    if let Some(unknown) = template
+                        .parameters
+                        .iter()
+                        .find(|name| !available.contains(&name.as_str()))
+                    {
+                        bail!(
+                            "[whatsapp.cloud_api.templates.{kind}]: parameter {unknown:?} is not \
+                             a variable of {kind} messages; use one of {}",
+                            available.join(", ")
                         );
                     }
                 }
@@ -539,5 +551,51 @@ mod tests {
         assert!(settings.check().is_err());
 
         assert!(toml::from_str::<Settings>("unknown_key = 1").is_err());
+    }
+
+    fn whatsapp_settings(extra: &str) -> anyhow::Result<()> {
+        let text = format!(
+            "[whatsapp]\nprovider = \"cloud_api\"\n[whatsapp.cloud_api]\n\
+             phone_number_id = \"106540352242922\"\naccess_token = \"token\"\n\
+             app_secret = \"secret\"\nverify_token = \"verify\"\n{extra}"
+        );
+        let settings: Settings = toml::from_str(&text)?;
+        settings.check()
+    }
+
+    #[test]
+    fn whatsapp_templates_checked() {
+        let valid = "[whatsapp.cloud_api.templates.card_issued]\nname = \"kartu\"\n\
+                     parameters = [\"nama\", \"nomor_anggota\", \"berlaku_sampai\"]\n";
+        whatsapp_settings(valid).unwrap();
+
+        let misspelled_kind = "[whatsapp.cloud_api.templates.card_isued]\nname = \"kartu\"\n";
+        let error = whatsapp_settings(misspelled_kind).unwrap_err().to_string();
+        assert!(error.contains("card_isued"), "{error}");
+
+        let unknown_parameter =
+            "[whatsapp.cloud_api.templates.rejected]\nname = \"tolak\"\nparameters = [\"bogus\"]\n";
+        let error = whatsapp_settings(unknown_parameter)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("bogus"), "{error}");
+
+        let unavailable_parameter = "[whatsapp.cloud_api.templates.rejected]\nname = \"tolak\"\n\
+                                     parameters = [\"nomor_anggota\"]\n";
+        assert!(whatsapp_settings(unavailable_parameter).is_err());
+    }
+
+    #[test]
+    fn whatsapp_provider_checked() {
+        let settings: Settings = toml::from_str("[whatsapp]\nprovider = \"fonnte\"\n").unwrap();
+        let error = settings.check().unwrap_err().to_string();
+        assert!(error.contains("cloud_api or gateway"), "{error}");
+
+        let settings: Settings = toml::from_str("[whatsapp]\nprovider = \"gateway\"\n").unwrap();
+        let error = settings.check().unwrap_err().to_string();
+        assert!(error.contains("[whatsapp.gateway]"), "{error}");
+
+        let timeout = "timeout_seconds = 100000\n";
+        assert!(whatsapp_settings(timeout).is_err());
     }
 }

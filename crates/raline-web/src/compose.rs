@@ -74,7 +74,7 @@ impl Composer {
             ),
             None => None,
         };
-        if member.is_none() && needs_member(message.kind) {
+        if member.is_none() && messages::has_member(message.kind) {
             return Err(ComposeError::Permanent("message has no member".into()));
         }
         let locale = Locale::parse(&application.locale).unwrap_or_default();
@@ -89,6 +89,8 @@ impl Composer {
         })
     }
 
+    /// Fills the variables of `message`. The text editor accepts only the variables that
+    /// [`messages::variables_for`] lists for the kind, so this must fill each of them.
     async fn values(
         &self,
         message: &OutboxMessage,
@@ -189,13 +191,6 @@ impl Composer {
 
 fn transient(error: impl std::fmt::Display) -> ComposeError {
     ComposeError::Transient(error.to_string())
-}
-
-fn needs_member(kind: OutboxKind) -> bool {
-    !matches!(
-        kind,
-        OutboxKind::EmailVerification | OutboxKind::CorrectionRequested | OutboxKind::Rejected
-    )
 }
 
 /// The single-use link of a verification or reset message.

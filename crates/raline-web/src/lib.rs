@@ -42,6 +42,8 @@ use raline_store::{FileStore, Store};
 
 pub use compose::Composer;
 pub use error::WebError;
+/// Variables that a message kind's texts and Cloud API template parameters may use.
+pub use messages::variables_for as message_variables;
 
 /// Settings the web layer needs, already validated by the binary.
 #[derive(Debug, Clone)]
@@ -356,10 +358,7 @@ pub fn router(state: AppState) -> Router {
             post(api::resend_message),
         )
         .route("/api/v1/staff/messages/failed", get(api::failed_messages))
-        .route(
-            "/api/v1/whatsapp/webhook",
-            get(whatsapp_webhook::handshake).post(whatsapp_webhook::receive),
-        );
+        .route("/api/v1/whatsapp/webhook", whatsapp_webhook::route());
 
     Router::new()
         .merge(uploads)

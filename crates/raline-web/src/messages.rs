@@ -31,6 +31,54 @@ pub fn variable_names() -> Vec<&'static str> {
     VARIABLES.iter().map(|(name, _)| *name).collect()
 }
 
+/// Returns whether a message of `kind` is about a member rather than only an application:
+/// every kind except address verification and the two decisions on an application.
+pub fn has_member(kind: OutboxKind) -> bool {
+    !matches!(
+        kind,
+        OutboxKind::EmailVerification | OutboxKind::CorrectionRequested | OutboxKind::Rejected
+    )
+}
+
+/// Returns the variables that a message of `kind` has a value for when it is sent, in the
+/// order of [`VARIABLES`]. The editor accepts, lists and previews only these.
+/// `Composer::values` in compose.rs fills each of them, and it also fills `tautan_status`
+/// for the other kinds when the application has a submission key.
+pub fn variables_for(kind: OutboxKind) -> Vec<&'static str> {
+    VARIABLES
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| kind_fills(kind, name))
+        .collect()
+}
+
+fn kind_fills(kind: OutboxKind, name: &str) -> bool {
+    use OutboxKind::{
+        CardIssued, CorrectionRequested, EmailVerification, PasswordReset, Rejected,
+        RenewalCorrectionRequested, RenewalRejected, RenewalReminder,
+    };
+    match name {
+        "nama" | "nomor_pendaftaran" | "jenis_anggota" | "perpustakaan" => true,
+        "nomor_anggota" | "berlaku_sampai" | "tautan_kartu" => has_member(kind),
+        // The composer fills the status link whenever the application has a submission key,
+        // but the editor offers it only for the kinds about the application's status.
+        "tautan_status" => matches!(kind, CardIssued | CorrectionRequested | Rejected),
+        "tautan" => matches!(
+            kind,
+            EmailVerification
+                | PasswordReset
+                | RenewalReminder
+                | RenewalRejected
+                | RenewalCorrectionRequested
+        ),
+        "alasan" => matches!(
+            kind,
+            CorrectionRequested | Rejected | RenewalRejected | RenewalCorrectionRequested
+        ),
+        _ => false,
+    }
+}
+
 /// Values of the variables for one message.
 pub type Values = BTreeMap<&'static str, String>;
 
@@ -56,13 +104,28 @@ impl MessageText {
     }
 }
 
-/// Checks an edited subject and body, naming the first problem.
-pub fn validate(subject: Option<&str>, body: &str) -> Result<(), TemplateProblem> {
-    let names = variable_names();
+/// Problem of an edited text, reported to the admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextProblem {
+    /// The text is empty or malformed, or names a variable that no message has.
+    Template(TemplateProblem),
+    /// The variable exists, but messages of this kind have no value for it.
+    NotAvailable { name: String },
+}
+
+/// Checks an edited subject and body of a `kind` message, naming the first problem.
+pub fn validate(kind: OutboxKind, subject: Option<&str>, body: &str) -> Result<(), TextProblem> {
+    let available = variables_for(kind);
+    let check = |text: &str| match message_template::validate(text, &available) {
+        Err(TemplateProblem::UnknownVariable { name }) if variable_names().contains(&&*name) => {
+            Err(TextProblem::NotAvailable { name })
+        }
+        other => other.map_err(TextProblem::Template),
+    };
     if let Some(subject) = subject {
-        message_template::validate(subject, &names)?;
+        check(subject)?;
     }
-    message_template::validate(body, &names)
+    check(body)
 }
 
 /// The text in force: the admin's saved one, or else the built-in one.
@@ -246,25 +309,35 @@ pub fn paragraphs(body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Sample values for the editor's preview.
-pub fn sample_values(state: &AppState, locale: Locale) -> Values {
+/// Sample member number: 11 digits, `YYMMDD` of the approval day and a 5-digit serial.
+const SAMPLE_MEMBER_NUMBER: &str = "26120500042";
+
+/// Sample registration number, in the store's `REG-YYMMDD-NNNN` format.
+const SAMPLE_REGISTRATION_NUMBER: &str = "REG-261205-0042";
+
+/// Sample values for the editor's preview of a `kind` message, with only the variables that
+/// the kind has, so the preview leaves the others empty as the sent message would.
+pub fn sample_values(state: &AppState, kind: OutboxKind, locale: Locale) -> Values {
     let base = &state.config().base_url;
     let library = &state.config().library.name;
-    Values::from([
+    let mut values = Values::from([
         ("nama", "Siti Aminah".to_owned()),
-        ("nomor_anggota", "3576.2026.00042".to_owned()),
-        ("nomor_pendaftaran", "REG-2026-000042".to_owned()),
+        ("nomor_anggota", SAMPLE_MEMBER_NUMBER.to_owned()),
+        ("nomor_pendaftaran", SAMPLE_REGISTRATION_NUMBER.to_owned()),
         ("jenis_anggota", t(locale, "template-sample-type")),
         (
             "berlaku_sampai",
-            crate::i18n::format_date(locale, time::macros::date!(2027 - 07 - 29)),
+            crate::i18n::format_date(locale, time::macros::date!(2027 - 12 - 05)),
         ),
         ("tautan_kartu", format!("{base}/kartu/contoh")),
         ("tautan_status", format!("{base}/status/contoh")),
         ("tautan", format!("{base}/akun/perpanjang")),
         ("alasan", t(locale, "template-sample-reason")),
         ("perpustakaan", library.clone()),
-    ])
+    ]);
+    let available = variables_for(kind);
+    values.retain(|name, _| available.contains(name));
+    values
 }
 
 #[cfg(test)]
@@ -272,13 +345,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn built_in_texts_use_known_variables() {
+    fn built_in_texts_use_kind_variables() {
         for kind in OutboxKind::ALL {
             for channel in OutboxChannel::ALL {
                 for locale in [Locale::Id, Locale::En] {
                     let text = default_text(kind, channel, locale);
                     assert_eq!(
-                        validate(text.subject.as_deref(), &text.body),
+                        validate(kind, text.subject.as_deref(), &text.body),
                         Ok(()),
                         "{kind:?} {channel:?} {locale:?}: {text:?}"
                     );
@@ -290,6 +363,91 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The values that `Composer::values` in compose.rs fills for each kind: the member's
+    /// values when the message has a member, and the kind's links and reason.
+    #[test]
+    fn variables_for_each_kind() {
+        const ALWAYS: [&str; 4] = ["nama", "nomor_pendaftaran", "jenis_anggota", "perpustakaan"];
+        const MEMBER: [&str; 3] = ["nomor_anggota", "berlaku_sampai", "tautan_kartu"];
+        let table: [(OutboxKind, bool, &[&str]); 9] = [
+            (OutboxKind::CardIssued, true, &["tautan_status"]),
+            (
+                OutboxKind::CorrectionRequested,
+                false,
+                &["tautan_status", "alasan"],
+            ),
+            (OutboxKind::Rejected, false, &["tautan_status", "alasan"]),
+            (OutboxKind::EmailVerification, false, &["tautan"]),
+            (OutboxKind::PasswordReset, true, &["tautan"]),
+            (OutboxKind::RenewalReminder, true, &["tautan"]),
+            (OutboxKind::RenewalApproved, true, &[]),
+            (OutboxKind::RenewalRejected, true, &["tautan", "alasan"]),
+            (
+                OutboxKind::RenewalCorrectionRequested,
+                true,
+                &["tautan", "alasan"],
+            ),
+        ];
+        assert_eq!(table.len(), OutboxKind::ALL.len());
+        for (kind, member, specific) in table {
+            assert_eq!(has_member(kind), member, "{kind:?}");
+
+            let mut expected: Vec<&str> = ALWAYS.iter().chain(specific).copied().collect();
+            if member {
+                expected.extend(MEMBER);
+            }
+            expected.sort_unstable();
+            let mut actual = variables_for(kind);
+            actual.sort_unstable();
+            assert_eq!(actual, expected, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn validate_rejects_unavailable_variable() {
+        assert_eq!(
+            validate(OutboxKind::CardIssued, None, "Yth. {nama}: {alasan}"),
+            Err(TextProblem::NotAvailable {
+                name: "alasan".into()
+            })
+        );
+        assert_eq!(
+            validate(
+                OutboxKind::EmailVerification,
+                Some("Kartu {nomor_anggota}"),
+                "Yth. {nama}"
+            ),
+            Err(TextProblem::NotAvailable {
+                name: "nomor_anggota".into()
+            })
+        );
+        assert_eq!(
+            validate(OutboxKind::CardIssued, None, "Yth. {name}"),
+            Err(TextProblem::Template(TemplateProblem::UnknownVariable {
+                name: "name".into()
+            }))
+        );
+        assert_eq!(
+            validate(OutboxKind::Rejected, None, "Ditolak: {alasan}"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn sample_numbers_match_real_formats() {
+        let day = time::macros::date!(2026 - 12 - 05);
+        let prefix = raline_domain::member_number::daily_prefix(day);
+        assert_eq!(
+            raline_domain::member_number::format_member_number(&prefix, 42).as_deref(),
+            Some(SAMPLE_MEMBER_NUMBER)
+        );
+        // The store numbers applications as REG-{YYMMDD}-{serial:04}.
+        assert_eq!(
+            SAMPLE_REGISTRATION_NUMBER,
+            format!("REG-{prefix}-{:04}", 42)
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::auth::StaffUser;
 use crate::card_link::card_link;
 use crate::error::WebError;
 use crate::i18n::{Locale, format_date, format_instant, t, t_args};
-use crate::messages;
+use crate::messages::{self, TextProblem};
 use crate::pages::{Lang, PageError};
 
 /// Routes of this module, merged into the main router.
@@ -112,7 +112,7 @@ pub struct DeliveryRow {
     arrived: bool,
     attempts: String,
     provider: Option<String>,
-    error: Option<String>,
+    error: Option<FailureText>,
     /// "kiriman ulang pesan #N" for a copy that staff queued.
     resend_of: Option<String>,
     can_resend: bool,
@@ -126,12 +126,73 @@ fn can_resend(message: &OutboxMessage) -> bool {
         && !matches!(message.state, OutboxState::Queued | OutboxState::Sending)
 }
 
-/// Returns the failure reason as staff read it. The reason for an interrupted delivery is a
-/// fixed English text in the store, so it is replaced by the catalogue's explanation.
-fn failure_reason(locale: Locale, last_error: Option<&str>) -> Option<String> {
-    match last_error {
-        Some(INTERRUPTED_ERROR) => Some(t(locale, "staff-delivery-interrupted")),
-        other => other.map(str::to_owned),
+/// Cause of a failed delivery, read from the English `last_error` text of the outbox worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FailureCause {
+    /// The worker stopped after handing the message to the provider.
+    Interrupted,
+    /// The provider returned no usable response, so it may have accepted the message.
+    OutcomeUnknown,
+    OptedOut,
+    NoPhone,
+    WhatsAppNotConfigured,
+    /// The message could not be built: the card, its link or the records behind it.
+    NotComposable,
+    /// The provider rejected the message or failed to send it, and any reason not listed.
+    Provider,
+}
+
+impl FailureCause {
+    fn key(self) -> &'static str {
+        match self {
+            FailureCause::Interrupted => "staff-delivery-interrupted",
+            FailureCause::OutcomeUnknown => "delivery-failure-outcome-unknown",
+            FailureCause::OptedOut => "delivery-failure-opted-out",
+            FailureCause::NoPhone => "delivery-failure-no-phone",
+            FailureCause::WhatsAppNotConfigured => "delivery-failure-whatsapp-not-configured",
+            FailureCause::NotComposable => "delivery-failure-not-composable",
+            FailureCause::Provider => "delivery-failure-provider",
+        }
+    }
+}
+
+/// Classifies a `last_error` text by the phrases that raline-delivery and compose.rs write.
+/// A text that matches none of them is counted as a provider failure.
+fn failure_cause(last_error: &str) -> FailureCause {
+    if last_error == INTERRUPTED_ERROR {
+        FailureCause::Interrupted
+    } else if last_error.starts_with("outcome unknown:") {
+        FailureCause::OutcomeUnknown
+    } else if last_error.contains("opted out of WhatsApp") {
+        FailureCause::OptedOut
+    } else if last_error.contains("has no phone number") {
+        FailureCause::NoPhone
+    } else if last_error.contains("WhatsApp is not configured") {
+        FailureCause::WhatsAppNotConfigured
+    } else if last_error.starts_with("message cannot be composed")
+        || last_error.starts_with("message composition failed")
+    {
+        FailureCause::NotComposable
+    } else {
+        FailureCause::Provider
+    }
+}
+
+/// Failure reason as staff read it: a summary in the page's language and the worker's
+/// technical text.
+#[derive(Serialize)]
+struct FailureText {
+    summary: String,
+    /// `None` for an interrupted delivery, whose stored text is a fixed English version of
+    /// the summary.
+    detail: Option<String>,
+}
+
+fn failure_text(locale: Locale, last_error: &str) -> FailureText {
+    let cause = failure_cause(last_error);
+    FailureText {
+        summary: t(locale, cause.key()),
+        detail: (cause != FailureCause::Interrupted).then(|| last_error.to_owned()),
     }
 }
 
@@ -165,7 +226,10 @@ fn delivery_rows(locale: Locale, messages: &[OutboxMessage]) -> Vec<DeliveryRow>
                     &[("count", message.attempts.into())],
                 ),
                 provider: message.provider.clone(),
-                error: failure_reason(locale, message.last_error.as_deref()),
+                error: message
+                    .last_error
+                    .as_deref()
+                    .map(|last_error| failure_text(locale, last_error)),
                 resend_of: message.resend_of.map(|original| {
                     t_args(
                         locale,
@@ -353,11 +417,18 @@ pub async fn resend(
         return Ok(Redirect::to(&with_notice(back, NOTICE_STILL_QUEUED)).into_response());
     }
 
-    let new_id = state
+    let new_id = match state
         .store()
         .resend_outbox_message(id, user.staff.id, OffsetDateTime::now_utc())
         .await
-        .map_err(in_locale(locale))?;
+    {
+        Ok(new_id) => new_id,
+        // A copy from an earlier press (or a second staff member) still waits to be sent.
+        Err(raline_store::StoreError::Conflict(_)) => {
+            return Ok(Redirect::to(&with_notice(back, NOTICE_STILL_QUEUED)).into_response());
+        }
+        Err(error) => return Err(in_locale(locale)(error)),
+    };
     state.outbox_wake().notify_one();
     tracing::info!(
         staff_id = user.staff.id,
@@ -620,22 +691,36 @@ impl DraftProblems {
     }
 }
 
-fn check_draft(locale: Locale, channel: OutboxChannel, draft: &Draft) -> DraftProblems {
+fn check_draft(locale: Locale, target: TextTarget, draft: &Draft) -> DraftProblems {
     DraftProblems {
         subject: draft.subject.as_deref().and_then(|subject| {
-            field_problem(locale, "templates-subject", subject, MAX_SUBJECT_CHARS)
+            field_problem(
+                locale,
+                target.kind,
+                "templates-subject",
+                subject,
+                MAX_SUBJECT_CHARS,
+            )
         }),
         body: field_problem(
             locale,
+            target.kind,
             "templates-body",
             &draft.body,
-            max_body_chars(channel),
+            max_body_chars(target.channel),
         ),
     }
 }
 
-/// Returns the message for the first problem of one field, naming the field.
-fn field_problem(locale: Locale, label_key: &str, text: &str, max_chars: usize) -> Option<String> {
+/// Returns the message for the first problem of one field of a `kind` text, naming the
+/// field.
+fn field_problem(
+    locale: Locale,
+    kind: OutboxKind,
+    label_key: &str,
+    text: &str,
+    max_chars: usize,
+) -> Option<String> {
     let field = t(locale, label_key);
     if text.chars().count() > max_chars {
         let max = i64::try_from(max_chars).unwrap_or(i64::MAX);
@@ -645,8 +730,19 @@ fn field_problem(locale: Locale, label_key: &str, text: &str, max_chars: usize) 
             &[("field", field.into()), ("max", max.into())],
         ));
     }
-    let problem = messages::validate(None, text).err()?;
+    let problem = messages::validate(kind, None, text).err()?;
     let position = |position: usize| i64::try_from(position).unwrap_or(i64::MAX);
+    let problem = match problem {
+        TextProblem::NotAvailable { name } => {
+            let detail = t_args(
+                locale,
+                "templates-error-unavailable",
+                &[("name", name.into())],
+            );
+            return Some(format!("{field}: {detail}"));
+        }
+        TextProblem::Template(problem) => problem,
+    };
     let detail = match problem {
         TemplateProblem::Empty => {
             return Some(t_args(
@@ -687,7 +783,7 @@ fn preview(state: &AppState, target: TextTarget, draft: &Draft) -> Preview {
         body: draft.body.clone(),
         customised: true,
     }
-    .render(&messages::sample_values(state, target.locale));
+    .render(&messages::sample_values(state, target.kind, target.locale));
     let lines = |paragraph: &str| paragraph.split('\n').map(str::to_owned).collect();
     let paragraphs = match target.channel {
         OutboxChannel::Email => messages::paragraphs(&text.body)
@@ -725,8 +821,10 @@ async fn editor_page(
         .message_template(target.kind, target.channel, target.locale.code())
         .await
         .map_err(in_locale(locale))?;
+    let available = messages::variables_for(target.kind);
     let variables: Vec<VariableRow> = messages::VARIABLES
         .iter()
+        .filter(|(name, _)| available.contains(name))
         .map(|(name, key)| VariableRow {
             placeholder: format!("{{{name}}}"),
             description: t(locale, key),
@@ -860,7 +958,7 @@ pub async fn edit(
         }
         action @ ("preview" | "save") => {
             let draft = Draft::from_form(target.channel, &form);
-            let problems = check_draft(locale, target.channel, &draft);
+            let problems = check_draft(locale, target, &draft);
             let save = action == "save";
             if save && problems.is_empty() {
                 state
@@ -904,6 +1002,90 @@ pub async fn edit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_causes_from_worker_text() {
+        let cases = [
+            (INTERRUPTED_ERROR, FailureCause::Interrupted),
+            (
+                "outcome unknown: request timed out after 30 s",
+                FailureCause::OutcomeUnknown,
+            ),
+            (
+                "outcome unknown: the provider accepted the message without an ID",
+                FailureCause::OutcomeUnknown,
+            ),
+            (
+                "message cannot be composed: the recipient opted out of WhatsApp after the \
+                 message was queued",
+                FailureCause::OptedOut,
+            ),
+            (
+                "message cannot be composed: the recipient has no phone number",
+                FailureCause::NoPhone,
+            ),
+            (
+                "message cannot be composed: WhatsApp is not configured on the node that sent \
+                 this message",
+                FailureCause::WhatsAppNotConfigured,
+            ),
+            (
+                "WhatsApp is not configured on the node that sent this message",
+                FailureCause::WhatsAppNotConfigured,
+            ),
+            (
+                "message cannot be composed: the link of the message is gone",
+                FailureCause::NotComposable,
+            ),
+            (
+                "message cannot be composed: member no longer exists",
+                FailureCause::NotComposable,
+            ),
+            (
+                "message composition failed for now: card: pool timed out",
+                FailureCause::NotComposable,
+            ),
+            (
+                "131026: Message undeliverable (Unable to deliver message)",
+                FailureCause::Provider,
+            ),
+            (
+                "WhatsApp message rejected by the provider: 131009: Parameter value is not \
+                 valid",
+                FailureCause::Provider,
+            ),
+            (
+                "WhatsApp delivery failed, retry later: request timed out after 30 s",
+                FailureCause::Provider,
+            ),
+            (
+                "mail rejected by the SMTP server: 550 mailbox unavailable",
+                FailureCause::Provider,
+            ),
+            ("", FailureCause::Provider),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(failure_cause(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn failure_text_keeps_detail() {
+        let text = failure_text(Locale::Id, "131026: Message undeliverable");
+        assert_eq!(text.summary, "Penyedia menolak atau gagal mengirim pesan.");
+        assert_eq!(
+            text.detail.as_deref(),
+            Some("131026: Message undeliverable")
+        );
+
+        let text = failure_text(Locale::Id, INTERRUPTED_ERROR);
+        assert!(
+            text.summary.starts_with("Pengiriman terputus"),
+            "{}",
+            text.summary
+        );
+        assert_eq!(text.detail, None);
+    }
 
     #[test]
     fn back_accepts_staff_paths() {
@@ -980,19 +1162,60 @@ mod tests {
 
     #[test]
     fn problems_name_the_field() {
-        let problem = field_problem(Locale::Id, "templates-body", "Yth. {name}", 1000).unwrap();
+        let card = OutboxKind::CardIssued;
+        let problem =
+            field_problem(Locale::Id, card, "templates-body", "Yth. {name}", 1000).unwrap();
         assert!(problem.starts_with("Isi pesan: "), "{problem}");
         assert!(problem.contains("{name}"), "{problem}");
 
-        let problem = field_problem(Locale::Id, "templates-subject", "  ", 200).unwrap();
+        let problem = field_problem(Locale::Id, card, "templates-subject", "  ", 200).unwrap();
         assert_eq!(problem, "Subjek e-mail tidak boleh kosong.");
 
         let long = "a".repeat(1001);
-        let problem = field_problem(Locale::Id, "templates-body", &long, 1000).unwrap();
+        let problem = field_problem(Locale::Id, card, "templates-body", &long, 1000).unwrap();
         assert!(problem.contains("1000"), "{problem}");
 
         assert_eq!(
-            field_problem(Locale::Id, "templates-body", "Yth. {nama}", 1000),
+            field_problem(Locale::Id, card, "templates-body", "Yth. {nama}", 1000),
+            None
+        );
+    }
+
+    #[test]
+    fn problems_name_unavailable_variable() {
+        let problem = field_problem(
+            Locale::Id,
+            OutboxKind::CardIssued,
+            "templates-body",
+            "Alasan: {alasan}",
+            1000,
+        )
+        .unwrap();
+        assert_eq!(
+            problem,
+            "Isi pesan: Variabel {alasan} tidak tersedia untuk pesan ini. Pakai salah satu \
+             variabel dalam daftar."
+        );
+
+        let problem = field_problem(
+            Locale::En,
+            OutboxKind::EmailVerification,
+            "templates-subject",
+            "Card {tautan_kartu}",
+            200,
+        )
+        .unwrap();
+        assert!(problem.contains("{tautan_kartu}"), "{problem}");
+        assert!(problem.contains("not available"), "{problem}");
+
+        assert_eq!(
+            field_problem(
+                Locale::Id,
+                OutboxKind::Rejected,
+                "templates-body",
+                "Alasan: {alasan}",
+                1000
+            ),
             None
         );
     }

@@ -6,9 +6,12 @@
 //! instead of templates.
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
 use raline_delivery::whatsapp::webhook::{self, DeliveryStatus};
 use raline_delivery::whatsapp::{CloudApiSettings, WhatsAppProvider};
 use raline_store::ProviderStatus;
@@ -16,7 +19,19 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::AppState;
+use crate::api::{api_error, api_locale};
 use crate::error::{ApiError, WebError};
+
+/// Largest accepted notification body, in megabytes. NOTE: the size is an estimate. Meta
+/// batches up to 1000 updates in one request but publishes no byte limit, and 8 MB allows
+/// about 8 KB per update, several times the size of a typical status update.
+const MAX_BODY_MEGABYTES: usize = 8;
+
+/// Routes of `/api/v1/whatsapp/webhook`: the handshake and the notifications, the latter with
+/// their own body limit in place of axum's default of 2 MB.
+pub fn route() -> MethodRouter<AppState> {
+    get(handshake).post(receive.layer(DefaultBodyLimit::max(MAX_BODY_MEGABYTES * 1024 * 1024)))
+}
 
 /// Query of Meta's GET handshake.
 #[derive(Deserialize)]
@@ -37,11 +52,19 @@ fn cloud_api_settings(state: &AppState) -> Option<&CloudApiSettings> {
 }
 
 /// `GET /api/v1/whatsapp/webhook`: returns the challenge when the verify token matches.
+///
+/// A malformed query, such as one with `hub.verify_token` twice, gets the API's JSON error
+/// with 400 instead of axum's plain-text rejection.
 pub async fn handshake(
     State(state): State<AppState>,
-    Query(query): Query<Handshake>,
+    headers: HeaderMap,
+    query: Result<Query<Handshake>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let settings = cloud_api_settings(&state).ok_or(WebError::NotFound)?;
+    let locale = api_locale(&headers);
+    let settings =
+        cloud_api_settings(&state).ok_or_else(|| api_error(WebError::NotFound, locale))?;
+    let Query(query) = query
+        .map_err(|rejection| api_error(WebError::BadRequest(rejection.body_text()), locale))?;
     let challenge = webhook::verify_handshake(
         settings,
         query.mode.as_deref(),
@@ -55,23 +78,31 @@ pub async fn handshake(
 /// `POST /api/v1/whatsapp/webhook`: records delivery statuses and inbound messages.
 ///
 /// A request whose `X-Hub-Signature-256` does not match the app secret is rejected with 401
-/// and changes nothing. Unknown message ids are ignored, because the same WhatsApp number
-/// may also be used by other software.
+/// and changes nothing. A body over the limit of [`route`] gets the API's JSON error with
+/// 413. Unknown message ids are ignored, because the same WhatsApp number may also be used
+/// by other software.
 pub async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let settings = cloud_api_settings(&state).ok_or(WebError::NotFound)?;
+    let locale = api_locale(&headers);
+    let settings =
+        cloud_api_settings(&state).ok_or_else(|| api_error(WebError::NotFound, locale))?;
+    let body = body.map_err(|rejection| api_error(body_error(&rejection), locale))?;
     let signature = headers
         .get("x-hub-signature-256")
         .and_then(|value| value.to_str().ok());
     if !webhook::verify_signature(settings.app_secret.as_bytes(), &body, signature) {
         tracing::warn!("WhatsApp webhook with an invalid signature rejected");
-        return Err(WebError::WebhookSignature.into());
+        return Err(api_error(WebError::WebhookSignature, locale));
     }
-    let events = webhook::parse_webhook(&body)
-        .map_err(|error| WebError::BadRequest(format!("webhook body: {error}")))?;
+    let events = webhook::parse_webhook(&body).map_err(|error| {
+        api_error(
+            WebError::BadRequest(format!("webhook body: {error}")),
+            locale,
+        )
+    })?;
 
     let mut matched = 0usize;
     for update in &events.statuses {
@@ -120,4 +151,19 @@ pub async fn receive(
         "WhatsApp webhook received"
     );
     Ok(StatusCode::OK.into_response())
+}
+
+/// Maps a failed body read to the API error: 413 for a body over the limit, else 400.
+fn body_error(rejection: &BytesRejection) -> WebError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        tracing::warn!(
+            max_megabytes = MAX_BODY_MEGABYTES,
+            "WhatsApp webhook body over the limit rejected"
+        );
+        WebError::PayloadTooLarge {
+            max_megabytes: MAX_BODY_MEGABYTES as u64,
+        }
+    } else {
+        WebError::BadRequest(rejection.body_text())
+    }
 }

@@ -9,13 +9,14 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use raline_delivery::ComposeMail;
 use raline_domain::{Decision, MemberType};
 use raline_store::{
     Approval, FileStore, MemberRecord, OutboxChannel, OutboxKind, OutboxMessage, OutboxState,
     StaffRole, Store,
 };
 use raline_web::i18n::{Locale, has_key};
-use raline_web::{AppConfig, AppState, LibraryInfo};
+use raline_web::{AppConfig, AppState, Composer, LibraryInfo};
 use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
@@ -28,6 +29,8 @@ struct Login {
 
 struct Fixture {
     app: axum::Router,
+    /// The router's state, for composing messages as the outbox worker does.
+    state: AppState,
     store: Store,
     admin: Login,
     verifier: Login,
@@ -83,7 +86,8 @@ async fn fixture() -> Fixture {
     let admin = login(&store, "admin", StaffRole::Admin).await;
     let verifier = login(&store, "petugas", StaffRole::Verifier).await;
     Fixture {
-        app: raline_web::router(state),
+        app: raline_web::router(state.clone()),
+        state,
         store,
         admin,
         verifier,
@@ -96,9 +100,9 @@ fn phone_e164(serial: u16) -> String {
     format!("+628123456{serial:04}")
 }
 
-/// Approves a new application and returns the member. `serial` makes the NIK, e-mail address
-/// and phone number unique.
-async fn add_member(fixture: &Fixture, serial: u16) -> MemberRecord {
+/// Submits a new application and returns its id. `serial` makes the NIK, e-mail address and
+/// phone number unique.
+async fn add_application(fixture: &Fixture, serial: u16) -> i64 {
     let input = raline_domain::ApplicationInput {
         identity_type: "ktp".into(),
         identity_number: format!("357601450590{serial:04}"),
@@ -151,6 +155,15 @@ async fn add_member(fixture: &Fixture, serial: u16) -> MemberRecord {
     let raline_store::InsertOutcome::Created { id, .. } = outcome else {
         panic!("application {serial} was not created: {outcome:?}");
     };
+    id
+}
+
+/// Approves a new application and returns the member. `serial` makes the NIK, e-mail address
+/// and phone number unique.
+async fn add_member(fixture: &Fixture, serial: u16) -> MemberRecord {
+    let id = add_application(fixture, serial).await;
+    let now = OffsetDateTime::now_utc();
+    let today = raline_domain::dates::wib_date(now);
     let approval = Approval {
         registered_on: today,
         validity_days: 365,
@@ -442,6 +455,193 @@ async fn editor_rejects_unknown_variable() {
 }
 
 #[tokio::test]
+async fn editor_rejects_unavailable_variable() {
+    let fixture = fixture().await;
+    let admin = &fixture.admin;
+
+    let reply = post_form(
+        &fixture,
+        admin,
+        WHATSAPP_EDITOR,
+        &[
+            ("csrf", &admin.csrf),
+            ("action", "save"),
+            ("body", "Halo {nama}, alasan: {alasan}"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_resolved(WHATSAPP_EDITOR, &reply.body);
+    assert!(
+        reply
+            .body
+            .contains("Isi pesan: Variabel {alasan} tidak tersedia untuk pesan ini."),
+        "{}",
+        reply.body
+    );
+    let stored = fixture.store.message_templates().await.unwrap();
+    assert!(stored.is_empty(), "{stored:?}");
+
+    let rejected = "/staf/teks-pesan/rejected/whatsapp/id";
+    let reply = post_form(
+        &fixture,
+        admin,
+        rejected,
+        &[
+            ("csrf", &admin.csrf),
+            ("action", "save"),
+            ("body", "Halo {nama}, alasan: {alasan}"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
+/// Placeholders that the editor at `path` lists, sorted.
+async fn listed_variables(fixture: &Fixture, path: &str) -> Vec<String> {
+    let editor = page(fixture, &fixture.admin, path).await;
+    assert_eq!(editor.status, StatusCode::OK, "{path}");
+    let mut names: Vec<String> = editor
+        .body
+        .split("<code>{")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("}</code>").map(|(name, _)| name.to_owned()))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn editor_lists_kind_variables() {
+    let fixture = fixture().await;
+
+    let card = listed_variables(&fixture, WHATSAPP_EDITOR).await;
+    assert_eq!(
+        card,
+        [
+            "berlaku_sampai",
+            "jenis_anggota",
+            "nama",
+            "nomor_anggota",
+            "nomor_pendaftaran",
+            "perpustakaan",
+            "tautan_kartu",
+            "tautan_status",
+        ]
+    );
+
+    let verification =
+        listed_variables(&fixture, "/staf/teks-pesan/email_verification/email/en").await;
+    assert_eq!(
+        verification,
+        [
+            "jenis_anggota",
+            "nama",
+            "nomor_pendaftaran",
+            "perpustakaan",
+            "tautan"
+        ]
+    );
+}
+
+/// The composer fills every variable that the editor lists for a kind, so no text the editor
+/// accepts loses a value when it is sent. It may fill more: the status link is filled for
+/// every application, but the editor offers it only where the message is about the status.
+/// Card messages are left out because composing them needs the member's photo.
+#[tokio::test]
+async fn composer_fills_listed_variables() {
+    let fixture = fixture().await;
+    let member = add_member(&fixture, 20).await;
+    let rejected = add_application(&fixture, 21).await;
+    let corrected = add_application(&fixture, 22).await;
+    let now = OffsetDateTime::now_utc();
+    for (id, decision) in [
+        (rejected, Decision::Reject),
+        (corrected, Decision::RequestCorrection),
+    ] {
+        fixture
+            .store
+            .decide(
+                id,
+                fixture.admin.id,
+                decision,
+                Some("Foto KTP buram."),
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    let queued = fixture
+        .store
+        .queue_due_reminders(member.valid_until - Duration::days(30), &[30], now)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "no renewal reminder queued");
+
+    let composer = Composer::new(fixture.state.clone());
+    let cases = [
+        (member.application_id, OutboxKind::RenewalReminder),
+        (rejected, OutboxKind::Rejected),
+        (corrected, OutboxKind::CorrectionRequested),
+    ];
+    for (application_id, kind) in cases {
+        let message = fixture
+            .store
+            .outbox_for_application(application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|message| message.kind == kind && message.channel == OutboxChannel::WhatsApp)
+            .unwrap_or_else(|| panic!("no WhatsApp message of {kind:?}"));
+        let composed = composer
+            .compose_whatsapp(&message)
+            .await
+            .unwrap_or_else(|error| panic!("{kind:?} not composed: {error}"));
+        let filled: Vec<String> = composed.variables.into_keys().collect();
+
+        let path = format!("/staf/teks-pesan/{}/whatsapp/id", kind.as_str());
+        let listed = listed_variables(&fixture, &path).await;
+        for name in &listed {
+            assert!(
+                filled.contains(name),
+                "{kind:?}: {{{name}}} is listed but not filled"
+            );
+        }
+        for name in &filled {
+            assert!(
+                listed.contains(name) || name == "tautan_status",
+                "{kind:?}: {{{name}}} is filled but not listed"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn preview_uses_real_number_formats() {
+    let fixture = fixture().await;
+    let admin = &fixture.admin;
+
+    let reply = post_form(
+        &fixture,
+        admin,
+        WHATSAPP_EDITOR,
+        &[
+            ("csrf", &admin.csrf),
+            ("action", "preview"),
+            ("body", "{nomor_anggota} / {nomor_pendaftaran}"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.body.contains("26120500042 &#x2f; REG-261205-0042"),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
 async fn editor_checks_subject_and_length() {
     let fixture = fixture().await;
     let admin = &fixture.admin;
@@ -666,6 +866,8 @@ async fn resend_rejects_foreign_back() {
         "https://evil.example/staf/",
         "/staf/\\evil.example",
     ] {
+        // The store queues one copy at a time, so each resend follows a sent copy.
+        send_all(&fixture.store).await;
         let reply = post_form(
             &fixture,
             admin,
@@ -822,7 +1024,16 @@ async fn failures_listed_and_counted() {
             .body
             .contains(&format!("data-outbox=\"{}\"", failed.id))
     );
-    assert!(failures.body.contains("recipient not on WhatsApp (131026)"));
+    assert!(
+        failures
+            .body
+            .contains("Penyedia menolak atau gagal mengirim pesan.")
+    );
+    assert!(
+        failures.body.contains(
+            "<span class=\"muted\" lang=\"en\">recipient not on WhatsApp (131026)</span>"
+        )
+    );
     assert!(failures.body.contains("WhatsApp"));
     assert!(failures.body.contains(&format!(
         "href=\"/staf/pendaftaran/{}\"",
@@ -838,6 +1049,82 @@ async fn failures_listed_and_counted() {
             .body
             .contains(&format!("value=\"{}\"", escaped("/staf/pesan-gagal")))
     );
+}
+
+#[tokio::test]
+async fn failure_reasons_summarised() {
+    let fixture = fixture().await;
+    let members = [
+        add_member(&fixture, 30).await,
+        add_member(&fixture, 31).await,
+        add_member(&fixture, 32).await,
+    ];
+    // The worker's text for each message, with the summary that staff read.
+    let reasons: [(OutboxChannel, &str, &str); 6] = [
+        (
+            OutboxChannel::WhatsApp,
+            "outcome unknown: request timed out after 30 s",
+            "Penyedia mungkin sudah menerima pesan, jadi pesan tidak dikirim ulang otomatis.",
+        ),
+        (
+            OutboxChannel::Email,
+            "mail rejected by the SMTP server: 550 mailbox unavailable",
+            "Penyedia menolak atau gagal mengirim pesan.",
+        ),
+        (
+            OutboxChannel::WhatsApp,
+            "message cannot be composed: the recipient opted out of WhatsApp after the \
+             message was queued",
+            "Penerima memilih tidak menerima WhatsApp setelah pesan masuk antrean.",
+        ),
+        (
+            OutboxChannel::Email,
+            "message cannot be composed: member no longer exists",
+            "Pesan tidak dapat disusun",
+        ),
+        (
+            OutboxChannel::WhatsApp,
+            raline_store::INTERRUPTED_ERROR,
+            "Pengiriman terputus saat pesan diserahkan ke penyedia",
+        ),
+        (
+            OutboxChannel::Email,
+            "WhatsApp is not configured on the node that sent this message",
+            "WhatsApp belum diatur di server yang mengirim pesan ini.",
+        ),
+    ];
+    claim_all(&fixture.store).await;
+    for (index, (channel, text, _)) in reasons.iter().enumerate() {
+        let message = message_of(
+            &fixture.store,
+            &members[index / 2],
+            OutboxKind::CardIssued,
+            *channel,
+        )
+        .await;
+        fixture
+            .store
+            .fail_outbox_message(message.id, text, OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+    }
+
+    let failures = page(&fixture, &fixture.verifier, "/staf/pesan-gagal").await;
+    assert_eq!(failures.status, StatusCode::OK);
+    assert_resolved("/staf/pesan-gagal", &failures.body);
+    for (_, text, summary) in reasons {
+        assert!(failures.body.contains(summary), "no summary {summary:?}");
+        let detail = format!("<span class=\"muted\" lang=\"en\">{text}</span>");
+        if text == raline_store::INTERRUPTED_ERROR {
+            assert!(!failures.body.contains(text), "the English text is shown");
+        } else {
+            assert!(failures.body.contains(&detail), "no detail {text:?}");
+        }
+    }
+
+    let detail_path = format!("/staf/pendaftaran/{}", members[0].application_id);
+    let detail = page(&fixture, &fixture.verifier, &detail_path).await;
+    assert!(detail.body.contains("Hasil pengiriman tidak diketahui"));
 }
 
 #[tokio::test]

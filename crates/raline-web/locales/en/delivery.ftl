@@ -136,6 +136,7 @@ templates-locale = Language
 templates-error-unknown = Variable {"{"}{ $name }{"}"} is unknown. Use one of the listed variables.
 templates-error-unclosed = The brace at character { $number } is not closed. Add {"}"} or write {"{{"} for a literal brace.
 templates-error-stray-close = The closing brace at character { $number } has no opening brace. Remove it or write {"}}"}.
+templates-error-unavailable = Variable {"{"}{ $name }{"}"} is not available for this message. Use one of the listed variables.
 templates-error-empty = { $field } must not be empty.
 templates-error-too-long = { $field } is too long: at most { $max } characters.
 
@@ -151,3 +152,12 @@ templates-locale-en = English
 templates-back = Back to the message texts
 templates-length-help = At most { $max } characters.
 templates-preview-unavailable = The preview appears again once the error in the text is fixed.
+
+## Failure reasons in the delivery table. The worker's technical text follows each one.
+
+delivery-failure-outcome-unknown = The outcome is unknown: the provider gave no clear answer, for example because the request timed out. The provider may have received the message, so it was not resent automatically. Ask the recipient, then use "Resend" if it did not arrive.
+delivery-failure-opted-out = The recipient opted out of WhatsApp after the message was queued.
+delivery-failure-no-phone = The recipient has no phone number.
+delivery-failure-whatsapp-not-configured = WhatsApp is not configured on the server that sent this message. Ask the system administrator to configure it, then resend.
+delivery-failure-not-composable = The message could not be composed, for example because the card or the card link could not be made or the application was not found.
+delivery-failure-provider = The provider rejected the message or failed to send it.

@@ -136,6 +136,7 @@ templates-locale = Bahasa
 templates-error-unknown = Variabel {"{"}{ $name }{"}"} tidak dikenal. Pakai salah satu variabel dalam daftar.
 templates-error-unclosed = Kurung kurawal pada karakter ke-{ $number } tidak ditutup. Tambahkan {"}"} atau tulis {"{{"} untuk kurung kurawal biasa.
 templates-error-stray-close = Kurung tutup pada karakter ke-{ $number } tidak punya pasangan. Hapus atau tulis {"}}"}.
+templates-error-unavailable = Variabel {"{"}{ $name }{"}"} tidak tersedia untuk pesan ini. Pakai salah satu variabel dalam daftar.
 templates-error-empty = { $field } tidak boleh kosong.
 templates-error-too-long = { $field } terlalu panjang: paling banyak { $max } karakter.
 
@@ -151,3 +152,12 @@ templates-locale-en = Bahasa Inggris
 templates-back = Kembali ke daftar teks pesan
 templates-length-help = Paling banyak { $max } karakter.
 templates-preview-unavailable = Pratinjau muncul lagi setelah kesalahan pada teks diperbaiki.
+
+## Failure reasons in the delivery table. The worker's technical text follows each one.
+
+delivery-failure-outcome-unknown = Hasil pengiriman tidak diketahui: penyedia tidak memberi jawaban yang jelas, misalnya karena waktu habis. Penyedia mungkin sudah menerima pesan, jadi pesan tidak dikirim ulang otomatis. Tanyakan kepada penerima, lalu pakai "Kirim ulang" bila pesan belum sampai.
+delivery-failure-opted-out = Penerima memilih tidak menerima WhatsApp setelah pesan masuk antrean.
+delivery-failure-no-phone = Penerima tidak punya nomor telepon.
+delivery-failure-whatsapp-not-configured = WhatsApp belum diatur di server yang mengirim pesan ini. Minta pengelola sistem mengatur WhatsApp, lalu kirim ulang.
+delivery-failure-not-composable = Pesan tidak dapat disusun, misalnya karena kartu atau tautan kartu tidak dapat dibuat atau data pendaftaran tidak ditemukan.
+delivery-failure-provider = Penyedia menolak atau gagal mengirim pesan.

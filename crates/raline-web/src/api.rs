@@ -422,6 +422,9 @@ pub(crate) struct DeliveryItem {
     delivered_at: Option<String>,
     read_at: Option<String>,
     failed_at: Option<String>,
+    /// The message failed, but the provider may have accepted it; it is not resent
+    /// automatically.
+    outcome_unknown: bool,
 }
 
 impl From<raline_store::OutboxMessage> for DeliveryItem {
@@ -440,6 +443,7 @@ impl From<raline_store::OutboxMessage> for DeliveryItem {
             delivered_at: message.delivered_at.map(rfc3339),
             read_at: message.read_at.map(rfc3339),
             failed_at: message.failed_at.map(rfc3339),
+            outcome_unknown: message.outcome_unknown,
         }
     }
 }

@@ -121,7 +121,11 @@ pub async fn receive(
                 update.callback_data.as_deref(),
                 status,
                 at,
-                update.error.as_deref(),
+                update
+                    .error
+                    .as_deref()
+                    .map(raline_delivery::whatsapp::mask_contacts)
+                    .as_deref(),
             )
             .await?
         {

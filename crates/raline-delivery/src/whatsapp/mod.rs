@@ -359,8 +359,9 @@ pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
 /// a date such as 2026-12-05 is masked too, which loses nothing staff need.
 const PHONE_MIN_DIGITS: usize = 7;
 
-/// Replaces phone-number-like runs and e-mail-address-like words with `***`.
-fn mask_contacts(text: &str) -> String {
+/// Replaces phone-number-like runs and e-mail-address-like words with `***`, for provider
+/// texts that are stored or logged.
+pub fn mask_contacts(text: &str) -> String {
     let words: Vec<String> = text
         .split(' ')
         .map(|word| {

@@ -257,6 +257,37 @@ pub struct DeliverySection<'a> {
     pub notice: Option<&'a str>,
 }
 
+/// Renders the delivery section of a member's page: the member's messages, with the
+/// WhatsApp link written in the language the member applied in.
+pub async fn render_member_deliveries(
+    state: &AppState,
+    locale: Locale,
+    user: &StaffUser,
+    member: &MemberRecord,
+    back: &str,
+    notice: Option<&str>,
+) -> Result<Value, WebError> {
+    let messages = state.store().outbox_for_member(member.id).await?;
+    let recipient_locale = state
+        .store()
+        .application(member.application_id)
+        .await?
+        .and_then(|application| Locale::parse(&application.locale))
+        .unwrap_or_default();
+    render_deliveries(
+        state,
+        locale,
+        user,
+        DeliverySection {
+            messages: &messages,
+            member: Some(member),
+            recipient_locale,
+            back,
+            notice,
+        },
+    )
+}
+
 /// Renders the delivery section into HTML that the page template outputs as it is.
 pub fn render_deliveries(
     state: &AppState,

@@ -288,29 +288,15 @@ async fn member_page(
         PageMessage::Renewed(date) => (Some(date), None),
         PageMessage::Error(text) => (None, Some(text)),
     };
-    let messages = store
-        .outbox_for_member(member.id)
-        .await
-        .map_err(in_locale(locale))?;
-    // The WhatsApp message is written in the language the member applied in.
-    let recipient_locale = store
-        .application(member.application_id)
-        .await
-        .map_err(in_locale(locale))?
-        .and_then(|application| Locale::parse(&application.locale))
-        .unwrap_or_default();
-    let deliveries = staff_delivery::render_deliveries(
+    let deliveries = staff_delivery::render_member_deliveries(
         state,
         locale,
         user,
-        staff_delivery::DeliverySection {
-            messages: &messages,
-            member: Some(member),
-            recipient_locale,
-            back: &format!("/staf/anggota/{}", member.member_number),
-            notice: delivery_notice,
-        },
+        member,
+        &format!("/staf/anggota/{}", member.member_number),
+        delivery_notice,
     )
+    .await
     .map_err(in_locale(locale))?;
     let phone = if member.phone == member.phone_e164 {
         member.phone.clone()

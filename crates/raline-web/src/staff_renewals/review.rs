@@ -181,28 +181,15 @@ pub async fn detail(
         .renewals_of_member(member.id)
         .await
         .map_err(in_locale(locale))?;
-    let messages = store
-        .outbox_for_member(member.id)
-        .await
-        .map_err(in_locale(locale))?;
-    let recipient_locale = store
-        .application(member.application_id)
-        .await
-        .map_err(in_locale(locale))?
-        .and_then(|application| crate::i18n::Locale::parse(&application.locale))
-        .unwrap_or_default();
-    let deliveries = crate::staff_delivery::render_deliveries(
+    let deliveries = crate::staff_delivery::render_member_deliveries(
         &state,
         locale,
         &user,
-        crate::staff_delivery::DeliverySection {
-            messages: &messages,
-            member: Some(&member),
-            recipient_locale,
-            back: &format!("/staf/perpanjangan/{id}"),
-            notice: query.pengiriman.as_deref(),
-        },
+        &member,
+        &format!("/staf/perpanjangan/{id}"),
+        query.pengiriman.as_deref(),
     )
+    .await
     .map_err(in_locale(locale))?;
 
     let now = OffsetDateTime::now_utc();

@@ -150,7 +150,7 @@ async fn wait_for(what: &str, timeout: Duration, mut condition: impl FnMut() -> 
     }
 }
 
-/// Reads which worker holds the claim on the WhatsApp message being sent, as `host/pid`.
+/// Reads which worker has the claim on the WhatsApp message being sent, as `host/pid`.
 async fn whatsapp_claim_holder(server: &Server) -> Option<String> {
     use sqlx::Connection;
     let mut connection = sqlx::SqliteConnection::connect(&server.sqlite_url())

@@ -12,8 +12,8 @@
 // report it by its biz_opaque_callback_data.
 //
 // NOTE: an SMTP send that times out after the message data was transmitted is retried like
-// any transient failure, so a mail server that stores a message but never replies can still
-// receive it twice (with the same Message-ID, which mail clients use to spot repeats).
+// any transient failure. A mail server that stores a message but never replies can therefore
+// receive it twice, with the same Message-ID, which mail clients use to spot repeats.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -341,7 +341,7 @@ impl<C: ComposeMail> OutboxWorker<C> {
     }
 }
 
-/// What the provider returned for an accepted message.
+/// Provider and message id of an accepted message.
 struct Receipt {
     provider: &'static str,
     provider_message_id: Option<String>,

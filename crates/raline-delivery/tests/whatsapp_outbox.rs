@@ -69,7 +69,7 @@ fn quick_settings() -> WorkerSettings {
     }
 }
 
-/// A store with one approved member whose card waits in the outbox on both channels.
+/// Creates a store with one approved member whose card waits in the outbox on both channels.
 async fn store_with_card(folder: &tempfile::TempDir) -> (Store, i64) {
     let url = format!("sqlite://{}", folder.path().join("raline.sqlite").display());
     let store = Store::connect(&url, 4).await.unwrap().with_whatsapp(true);

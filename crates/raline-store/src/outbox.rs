@@ -58,7 +58,7 @@ impl OutboxKind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 
-    /// Whether the message also goes by WhatsApp. Address verification and password reset
+    /// Returns whether the message also goes by WhatsApp. Address verification and password reset
     /// links prove control of the e-mail address, so they go by e-mail only.
     pub fn goes_by_whatsapp(self) -> bool {
         !matches!(
@@ -67,12 +67,12 @@ impl OutboxKind {
         )
     }
 
-    /// Whether the message carries the member card PDF.
+    /// Returns whether the message carries the member card PDF.
     pub fn carries_card(self) -> bool {
         matches!(self, OutboxKind::CardIssued | OutboxKind::RenewalApproved)
     }
 
-    /// Whether staff may queue the message again. Verification and reset links are single-use
+    /// Returns whether staff may queue the message again. Verification and reset links are single-use
     /// secrets that are gone once sent, so the member requests a new link instead.
     pub fn can_resend(self) -> bool {
         self.goes_by_whatsapp()
@@ -175,7 +175,7 @@ pub struct OutboxMessage {
     /// Transport that took the message: `smtp`, `file`, `memory`, `cloud_api` or `gateway`.
     pub provider: Option<String>,
     pub provider_message_id: Option<String>,
-    /// Worker that holds or last held the claim, as `host/pid`.
+    /// Worker that has or last had the claim, as `host/pid`.
     pub claimed_by: Option<String>,
     /// The message this one repeats, when staff queued it again.
     pub resend_of: Option<i64>,
@@ -261,7 +261,7 @@ impl NewMessage<'_> {
     }
 }
 
-/// A new idempotency key: unique per row, never reused by a resend.
+/// Creates an idempotency key: unique per row, never reused by a resend.
 fn new_idempotency_key() -> String {
     format!("raline-{}", &random_token()[..32])
 }
@@ -481,8 +481,8 @@ impl Store {
 
     /// Applies a provider's status report to the message it names, found by the provider's
     /// message id or else by the idempotency key the provider echoed. Progress only moves
-    /// forward (sent, delivered, read), and a known failure stays failed because providers
-    /// do not report in order; only a failure with an unknown outcome can still turn into
+    /// forward (sent, delivered, read). Providers do not report in order, so a known failure
+    /// stays failed, and only a failure with an unknown outcome can still turn into
     /// progress. A failure report marks the message failed with its reason unless it was
     /// already delivered or read. Returns whether a message matched.
     pub async fn record_provider_status(
@@ -684,7 +684,7 @@ impl Store {
         next.map(from_unix_millis).transpose()
     }
 
-    /// The admin's text for a kind, channel and locale, if one was saved.
+    /// Returns the admin's text for a kind, channel and locale, if one was saved.
     pub async fn message_template(
         &self,
         kind: OutboxKind,
@@ -704,7 +704,7 @@ impl Store {
         row.as_ref().map(template_from_row).transpose()
     }
 
-    /// Every saved text, for the admin's overview.
+    /// Returns every saved text, for the admin's overview.
     pub async fn message_templates(&self) -> StoreResult<Vec<StoredTemplate>> {
         let rows = sqlx::query(
             "SELECT t.kind, t.channel, t.locale, t.subject, t.body, t.updated_at, \

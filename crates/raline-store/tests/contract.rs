@@ -900,9 +900,9 @@ async fn delivery_channels(store: Store) {
     let channels = |messages: &[OutboxMessage]| -> Vec<(OutboxKind, OutboxChannel)> {
         messages.iter().map(|m| (m.kind, m.channel)).collect()
     };
-    let wanted = store.outbox_for_application(wants).await.unwrap();
+    let wants_messages = store.outbox_for_application(wants).await.unwrap();
     assert_eq!(
-        channels(&wanted),
+        channels(&wants_messages),
         vec![
             (OutboxKind::EmailVerification, OutboxChannel::Email),
             (OutboxKind::CardIssued, OutboxChannel::Email),
@@ -910,8 +910,10 @@ async fn delivery_channels(store: Store) {
         ],
         "verification links go by e-mail only"
     );
-    let keys: std::collections::BTreeSet<&str> =
-        wanted.iter().map(|m| m.idempotency_key.as_str()).collect();
+    let keys: std::collections::BTreeSet<&str> = wants_messages
+        .iter()
+        .map(|m| m.idempotency_key.as_str())
+        .collect();
     assert_eq!(keys.len(), 3, "every row has its own idempotency key");
     let member = store
         .member_for_application(opted_out)
@@ -932,7 +934,7 @@ async fn delivery_channels(store: Store) {
 
     // The WhatsApp card is claimed by one worker, sent, then reported read by the webhook;
     // a late "delivered" report does not move it back.
-    let card = wanted
+    let card = wants_messages
         .iter()
         .find(|m| m.channel == OutboxChannel::WhatsApp)
         .unwrap()
@@ -972,7 +974,8 @@ async fn delivery_channels(store: Store) {
     );
     let read = store.outbox_message(card.id).await.unwrap().unwrap();
     assert_eq!(read.state, OutboxState::Read);
-    assert!(read.read_at.is_some() && read.delivered_at.is_some());
+    assert!(read.read_at.is_some());
+    assert!(read.delivered_at.is_some());
     assert_eq!(read.provider.as_deref(), Some("cloud_api"));
     assert!(
         !store

@@ -7,8 +7,6 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::AppState;
@@ -19,13 +17,8 @@ use crate::pages::{Lang, PageError};
 const MAC_HEX_DIGITS: usize = 32;
 
 fn mac_hex(state: &AppState, member_id: i64, expires: i64) -> String {
-    let mut mac = match Hmac::<Sha256>::new_from_slice(state.status_key()) {
-        Ok(mac) => mac,
-        // HMAC accepts keys of any length, so this branch is unreachable.
-        Err(_) => return raline_store::random_token(),
-    };
-    mac.update(format!("card-link:{member_id}:{expires}").as_bytes());
-    let mut digits = hex::encode(mac.finalize().into_bytes());
+    let data = format!("card-link:{member_id}:{expires}");
+    let mut digits = crate::forms::keyed_hex(state, data.as_bytes());
     digits.truncate(MAC_HEX_DIGITS);
     digits
 }
@@ -50,12 +43,7 @@ pub fn verify_card_link(state: &AppState, token: &str, now: OffsetDateTime) -> O
         return None;
     }
     let expected = mac_hex(state, member_id, expires);
-    // Compare in constant time so the MAC cannot be guessed digit by digit.
-    let same = expected
-        .bytes()
-        .zip(mac.bytes())
-        .fold(0u8, |difference, (a, b)| difference | (a ^ b));
-    (same == 0).then_some(member_id)
+    crate::auth::constant_time_eq(expected.as_bytes(), mac.as_bytes()).then_some(member_id)
 }
 
 /// `GET /kartu/{token}`: the card PDF behind a signed link.

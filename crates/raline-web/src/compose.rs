@@ -21,7 +21,7 @@ pub struct Composer {
     state: AppState,
 }
 
-/// What a message is about, loaded once per message.
+/// Records and variable values of one message, loaded once per message.
 struct Context {
     application: ApplicationRecord,
     member: Option<MemberRecord>,
@@ -176,7 +176,7 @@ impl Composer {
         Ok(values)
     }
 
-    /// The member card PDF of a card message.
+    /// Renders the member card PDF of a card message, with its file name.
     async fn card(&self, context: &Context) -> Result<(Vec<u8>, String), ComposeError> {
         let member = context
             .member
@@ -193,7 +193,7 @@ fn transient(error: impl std::fmt::Display) -> ComposeError {
     ComposeError::Transient(error.to_string())
 }
 
-/// The single-use link of a verification or reset message.
+/// Returns the single-use link of a verification or reset message.
 fn token_link(message: &OutboxMessage, base_url: &str, path: &str) -> Result<String, ComposeError> {
     let token = message
         .link_token

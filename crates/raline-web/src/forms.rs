@@ -26,12 +26,17 @@ pub fn is_submission_key(key: &str) -> bool {
 /// installation's secret. A repeated submit of the same form therefore leads to the same status link, and
 /// only the hash of the token is stored.
 pub fn status_token(state: &AppState, submission_key: &str) -> String {
+    keyed_hex(state, submission_key.as_bytes())
+}
+
+/// Returns HMAC-SHA256 of `data` under the installation's secret, as 64 hex digits.
+pub fn keyed_hex(state: &AppState, data: &[u8]) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(state.status_key()) {
         Ok(mac) => mac,
         // HMAC accepts keys of any length, so this branch is unreachable.
         Err(_) => return raline_store::random_token(),
     };
-    mac.update(submission_key.as_bytes());
+    mac.update(data);
     hex::encode(mac.finalize().into_bytes())
 }
 

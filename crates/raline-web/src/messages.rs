@@ -128,7 +128,7 @@ pub fn validate(kind: OutboxKind, subject: Option<&str>, body: &str) -> Result<(
     check(body)
 }
 
-/// The text in force: the admin's saved one, or else the built-in one.
+/// Returns the text in force: the admin's saved one, or else the built-in one.
 pub async fn text_for(
     state: &AppState,
     kind: OutboxKind,
@@ -152,7 +152,7 @@ pub async fn text_for(
     })
 }
 
-/// The built-in text of a kind and channel.
+/// Returns the built-in text of a kind and channel.
 pub fn default_text(kind: OutboxKind, channel: OutboxChannel, locale: Locale) -> MessageText {
     match channel {
         OutboxChannel::Email => default_email(kind, locale),
@@ -194,7 +194,7 @@ fn whatsapp_key(kind: OutboxKind) -> &'static str {
     }
 }
 
-/// The built-in e-mail: paragraphs, then the detail lines with numbers and links.
+/// Builds the built-in e-mail: paragraphs, then the detail lines with numbers and links.
 fn default_email(kind: OutboxKind, locale: Locale) -> MessageText {
     let args = placeholders();
     let line = |key: &str| t_args(locale, key, &args);

@@ -258,3 +258,8 @@ mod tests {
         }
     }
 }
+
+/// Returns a closure that turns an error into an error page in the page's language.
+pub fn in_locale<E: Into<WebError>>(locale: Locale) -> impl Fn(E) -> PageError {
+    move |error| PageError::new(error.into(), locale)
+}

@@ -1,7 +1,7 @@
-//! Message delivery on staff pages. This module contains the delivery table of an application
-//! or member and its resend button, the list of messages that failed in the last 24 hours,
-//! the link that opens WhatsApp with a ready-made message, and the admin's editor of message
-//! texts.
+//! Message delivery on staff pages: the delivery table of an application or member with its
+//! resend button, and the list of messages that failed in the last 24 hours. The module also
+//! builds the link that opens WhatsApp with a ready-made message, and the admin's editor of
+//! message texts.
 
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -40,9 +40,7 @@ pub fn routes() -> Router<AppState> {
 
 use crate::pages::render;
 
-fn in_locale<E: Into<WebError>>(locale: Locale) -> impl Fn(E) -> PageError {
-    move |error| PageError::new(error.into(), locale)
-}
+use crate::pages::in_locale;
 
 /// Returns whether the staff member may edit message texts. The staff navigation shows the
 /// editor's link only to them.

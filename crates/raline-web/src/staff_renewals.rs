@@ -16,9 +16,7 @@ use raline_store::{RenewalChannel, RenewalRecord};
 use serde::Serialize;
 
 use crate::AppState;
-use crate::error::WebError;
 use crate::i18n::{Locale, format_date, format_instant, t, t_args};
-use crate::pages::PageError;
 
 /// Routes of this module, merged into the main router.
 pub fn routes() -> Router<AppState> {
@@ -45,10 +43,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Returns a closure that turns an error into an error page in the page's language.
-fn in_locale<E: Into<WebError>>(locale: Locale) -> impl Fn(E) -> PageError {
-    move |error| PageError::new(error.into(), locale)
-}
+use crate::pages::in_locale;
 
 /// Reads the `action` button of a decision form.
 fn parse_decision(action: &str) -> Option<Decision> {

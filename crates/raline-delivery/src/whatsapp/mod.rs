@@ -149,7 +149,7 @@ pub enum WhatsAppError {
     #[error("WhatsApp message rejected: {0}")]
     Permanent(String),
 
-    /// The request reached the provider but no usable answer came back (a timeout or a
+    /// The request reached the provider but no usable response came back (a timeout or a
     /// broken connection after sending, or a success without a message ID). The provider may
     /// have accepted the message, so it is not sent again automatically.
     #[error("outcome unknown: {0}")]
@@ -354,7 +354,7 @@ pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
     redacted
 }
 
-/// Fewest digits in a run of digits, spaces, dots, dashes, brackets and `+` that
+/// Minimum number of digits in a run of digits, spaces, dots, dashes, brackets and `+` that
 /// [`mask_contacts`] treats as a phone number. Meta's error codes have at most 6 digits;
 /// a date such as 2026-12-05 is masked too, which loses nothing staff need.
 const PHONE_MIN_DIGITS: usize = 7;
@@ -404,11 +404,11 @@ pub fn mask_contacts(text: &str) -> String {
     output
 }
 
-/// Largest response body read from a provider, in bytes. Real answers are under 2 KB; a
+/// Maximum response body read from a provider, in bytes. Real responses are under 2 KB; a
 /// larger body is cut off so a faulty provider cannot fill memory or the database.
 pub(crate) const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
-/// Longest provider message ID that is stored. Meta's `wamid` IDs are about 60 characters.
+/// Maximum length of a stored provider message ID, in characters. Meta's `wamid` IDs are about 60 characters.
 pub(crate) const MAX_PROVIDER_ID_CHARS: usize = 256;
 
 /// Reads at most [`MAX_RESPONSE_BYTES`] of a response body and drops the rest.
@@ -426,9 +426,9 @@ pub(crate) async fn read_limited(
     Ok(body)
 }
 
-/// Classifies a reqwest error of the delivery request. A failed connection means the
-/// request never left, so it is retried; after that the provider may have accepted the
-/// message, so the outcome is unknown.
+/// Classifies a reqwest error of the delivery request. A failed connection means that the
+/// request never left, so it is retried. Any later error leaves the outcome unknown,
+/// because the provider may have accepted the message.
 pub(crate) fn delivery_transport_error(error: reqwest::Error, timeout: Duration) -> WhatsAppError {
     if error.is_connect() {
         return transport_error(error, timeout);

@@ -1110,7 +1110,7 @@ async fn delivery_channels(store: Store) {
             .len(),
         1
     );
-    let verification = wanted
+    let verification = wants_messages
         .iter()
         .find(|m| m.kind == OutboxKind::EmailVerification)
         .unwrap();

@@ -235,6 +235,11 @@ pub fn label(locale: Locale, prefix: &str, value: &str) -> String {
     t(locale, &format!("{prefix}-{value}"))
 }
 
+/// Returns a closure that turns an error into an error page in the page's language.
+pub fn in_locale<E: Into<WebError>>(locale: Locale) -> impl Fn(E) -> PageError {
+    move |error| PageError::new(error.into(), locale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_local_path;
@@ -257,9 +262,4 @@ mod tests {
             assert!(!is_local_path(path), "{path:?}");
         }
     }
-}
-
-/// Returns a closure that turns an error into an error page in the page's language.
-pub fn in_locale<E: Into<WebError>>(locale: Locale) -> impl Fn(E) -> PageError {
-    move |error| PageError::new(error.into(), locale)
 }

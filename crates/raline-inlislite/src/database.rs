@@ -1,0 +1,1 @@
+//! Direct sync into an INLISLite MariaDB/MySQL database.

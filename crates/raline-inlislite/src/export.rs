@@ -1,0 +1,1 @@
+//! The import file: XLSX in the 49-column layout and a ZIP of photos.

@@ -1,0 +1,1 @@
+//! INLISLite's 49-column member import layout.

@@ -4,6 +4,7 @@
 use sqlx::{Any, Row, Transaction};
 use time::{Date, OffsetDateTime};
 
+use crate::inlislite::{SyncReason, queue_sync};
 use crate::outbox::{NewMessage, OutboxKind, insert_outbox};
 use crate::records::MEMBER_COLUMNS;
 use crate::{
@@ -501,6 +502,13 @@ impl Store {
         .fetch_one(&mut *transaction)
         .await?;
         let member = MemberRecord::from_row(&row)?;
+        queue_sync(
+            &mut transaction,
+            member_id,
+            SyncReason::Contact,
+            unix_millis(now),
+        )
+        .await?;
         if email_changed && send_link {
             queue_member_link(&mut transaction, &member, LinkPurpose::VerifyEmail, now).await?;
         }
@@ -681,6 +689,13 @@ impl Store {
             .bind(unix_millis(now))
             .bind(member_id)
             .execute(&mut *transaction)
+            .await?;
+            queue_sync(
+                &mut transaction,
+                member_id,
+                SyncReason::Identity,
+                unix_millis(now),
+            )
             .await?;
         }
         transaction.commit().await?;

@@ -104,12 +104,24 @@ pub(crate) async fn next_counter_value(
     transaction: &mut Transaction<'static, Any>,
     name: &str,
 ) -> StoreResult<i64> {
+    next_counter_value_from(transaction, name, 1).await
+}
+
+/// Advances the counter `name` and returns its new value, which is at least `floor`.
+pub(crate) async fn next_counter_value_from(
+    transaction: &mut Transaction<'static, Any>,
+    name: &str,
+    floor: i64,
+) -> StoreResult<i64> {
     let value: i64 = sqlx::query_scalar(
-        "INSERT INTO counters (name, last_value) VALUES ($1, 1) \
-         ON CONFLICT (name) DO UPDATE SET last_value = counters.last_value + 1 \
+        "INSERT INTO counters (name, last_value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET last_value = CASE \
+         WHEN counters.last_value + 1 > excluded.last_value THEN counters.last_value + 1 \
+         ELSE excluded.last_value END \
          RETURNING last_value",
     )
     .bind(name)
+    .bind(floor)
     .fetch_one(&mut **transaction)
     .await?;
     Ok(value)

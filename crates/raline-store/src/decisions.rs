@@ -1,11 +1,13 @@
 //! Staff decisions. Approval issues the member in the same transaction.
 
-use raline_domain::member_number::{daily_prefix, format_member_number};
+use raline_domain::Sex;
+use raline_domain::member_number::{NumberPattern, NumberScheme, Numbering, is_code39_safe};
 use raline_domain::{ApplicationStatus, Decision};
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
 
-use crate::applications::next_counter_value;
+use crate::applications::next_counter_value_from;
+use crate::inlislite::{SyncReason, queue_sync};
 use crate::outbox::{NewMessage, OutboxKind, insert_outbox};
 use crate::records::{DecisionRecord, MEMBER_COLUMNS};
 use crate::{
@@ -15,9 +17,15 @@ use crate::{
 /// Approval data besides the application: the WIB date of issue and the validity of
 /// the member type in days.
 #[derive(Debug, Clone, Copy)]
-pub struct Approval {
+pub struct Approval<'a> {
     pub registered_on: Date,
     pub validity_days: u32,
+    /// Lowest daily sequence the member number may take, 1 when no other system issues
+    /// numbers of the same form. Set above the numbers INLISLite already holds, so the two
+    /// systems never hand out one number twice.
+    pub min_sequence: u32,
+    /// The library's numbering scheme and location prefix.
+    pub numbering: Numbering<'a>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,7 +46,7 @@ impl Store {
         staff_id: i64,
         decision: Decision,
         reason: Option<&str>,
-        approval: Option<Approval>,
+        approval: Option<Approval<'_>>,
         now: OffsetDateTime,
     ) -> StoreResult<DecisionOutcome> {
         let now_millis = unix_millis(now);
@@ -77,13 +85,8 @@ impl Store {
         let mut member = None;
         if decision == Decision::Approve {
             let approval = approval.ok_or(StoreError::Conflict("approval needs a validity"))?;
-            let prefix = daily_prefix(approval.registered_on);
-            let sequence =
-                next_counter_value(&mut transaction, &format!("member:{prefix}")).await?;
-            let member_number = u32::try_from(sequence)
-                .ok()
-                .and_then(|sequence| format_member_number(&prefix, sequence))
-                .ok_or_else(|| StoreError::MemberNumbersExhausted(prefix.clone()))?;
+            let member_number =
+                assign_member_number(&mut transaction, application_id, &approval).await?;
             let valid_until =
                 raline_domain::dates::add_days(approval.registered_on, approval.validity_days);
 
@@ -111,7 +114,15 @@ impl Store {
                 error if error.is_unique_violation() => StoreError::IdentityAlreadyMember,
                 error => error,
             })?;
-            member = Some(MemberRecord::from_row(&row)?);
+            let record = MemberRecord::from_row(&row)?;
+            queue_sync(
+                &mut transaction,
+                record.id,
+                SyncReason::Approved,
+                now_millis,
+            )
+            .await?;
+            member = Some(record);
         }
 
         let kind = match decision {
@@ -182,4 +193,48 @@ impl Store {
         .await?;
         row.as_ref().map(MemberRecord::from_row).transpose()
     }
+}
+
+/// Gives the next number of the library's scheme to the applicant being approved.
+///
+/// The identity-number scheme falls back to the daily sequence for a child registered with
+/// a parent's KTP (the number is the parent's) and for identity numbers a Code 39 barcode
+/// cannot print.
+async fn assign_member_number(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    application_id: i64,
+    approval: &Approval<'_>,
+) -> StoreResult<String> {
+    let row =
+        sqlx::query("SELECT sex, identity_number, guardian_name FROM applications WHERE id = $1")
+            .bind(application_id)
+            .fetch_one(&mut **transaction)
+            .await?;
+    let sex: String = row.try_get("sex")?;
+    let sex =
+        Sex::parse(&sex).ok_or_else(|| StoreError::InvalidStoredValue(format!("sex {sex:?}")))?;
+    let identity_number: String = row.try_get("identity_number")?;
+    let guardian_name: Option<String> = row.try_get("guardian_name")?;
+
+    let mut numbering = approval.numbering;
+    if numbering.scheme == NumberScheme::IdentityNumber {
+        let number = identity_number.to_uppercase();
+        if guardian_name.is_none() && is_code39_safe(&number) {
+            return Ok(number);
+        }
+        numbering.scheme = NumberScheme::Daily;
+    }
+    let pattern = NumberPattern::for_member(numbering, approval.registered_on, sex).ok_or(
+        StoreError::Conflict("the numbering scheme gives no pattern"),
+    )?;
+    let sequence = next_counter_value_from(
+        transaction,
+        &pattern.counter_name(),
+        i64::from(approval.min_sequence.max(1)),
+    )
+    .await?;
+    u32::try_from(sequence)
+        .ok()
+        .and_then(|sequence| pattern.format(sequence))
+        .ok_or_else(|| StoreError::MemberNumbersExhausted(pattern.counter_name()))
 }

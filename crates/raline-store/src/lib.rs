@@ -8,6 +8,7 @@ mod accounts;
 mod applications;
 mod decisions;
 mod files;
+mod inlislite;
 mod member_search;
 mod outbox;
 mod records;
@@ -30,6 +31,10 @@ pub use accounts::{
 pub use applications::{ApplicationFilter, InsertOutcome, NewApplicationRecord, NewUpload};
 pub use decisions::{Approval, DecisionOutcome};
 pub use files::FileStore;
+pub use inlislite::{
+    ExportRecord, ExportSelection, MappingChange, StoredMapping, SyncClaim, SyncCounts, SyncReason,
+    SyncState, SyncStatus,
+};
 pub use outbox::{
     INTERRUPTED_ERROR, OutboxChannel, OutboxKind, OutboxMessage, OutboxState, ProviderStatus,
     StoredTemplate,
@@ -56,7 +61,7 @@ pub enum StoreError {
     InvalidStoredValue(String),
     #[error("the record changed state: {0}")]
     Conflict(&'static str),
-    #[error("all 99,999 member numbers of {0} are used")]
+    #[error("every member number of the pattern {0} is used")]
     MemberNumbersExhausted(String),
     #[error("a member with this identity number already exists")]
     IdentityAlreadyMember,
@@ -204,6 +209,17 @@ pub fn unix_millis(instant: OffsetDateTime) -> i64 {
 pub fn from_unix_millis(millis: i64) -> StoreResult<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
         .map_err(|_| StoreError::InvalidStoredValue(format!("timestamp {millis}")))
+}
+
+/// Name of this process in the claim columns of the queues: host name and process id, so
+/// staff can tell which machine held a message or a sync.
+pub fn worker_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}/{}", std::process::id())
 }
 
 /// Creates a random secret of 32 bytes as 64 hex digits, for tokens and file names.

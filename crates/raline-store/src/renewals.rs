@@ -11,6 +11,7 @@ use sqlx::Row;
 use time::{Date, OffsetDateTime};
 
 use crate::applications::insert_upload_row;
+use crate::inlislite::{SyncReason, queue_sync};
 use crate::outbox::{NewMessage, OutboxKind, insert_outbox};
 use crate::records::{MEMBER_COLUMNS, UPLOAD_COLUMNS};
 use crate::{
@@ -389,6 +390,7 @@ impl Store {
                 adopt_renewal_uploads(&mut transaction, id, member.application_id, now_millis)
                     .await?;
                 member.valid_until = new;
+                queue_sync(&mut transaction, member_id, SyncReason::Renewed, now_millis).await?;
                 OutboxKind::RenewalApproved
             }
             Decision::Reject => OutboxKind::RenewalRejected,

@@ -117,6 +117,8 @@ fn created_id(outcome: &InsertOutcome) -> i64 {
 const APPROVAL: Approval = Approval {
     registered_on: date!(2026 - 12 - 04),
     validity_days: 365,
+    min_sequence: 1,
+    numbering: raline_domain::member_number::Numbering::DEFAULT,
 };
 
 async fn contract(store: Store) {
@@ -1326,4 +1328,325 @@ fn migration_folders_match() {
         names
     };
     assert_eq!(list("sqlite"), list("postgres"));
+}
+
+/// The INLISLite hand-over: sync switch, coalescing sync outbox, claims, the number floor,
+/// the mapping and import-file records.
+async fn inlislite_handover(store: Store) {
+    use raline_store::{ExportSelection, SyncReason, SyncState};
+
+    let staff_id = store
+        .upsert_staff("admin", "hash", StaffRole::Admin, NOW)
+        .await
+        .unwrap();
+    let approve = |id: i64, min_sequence: u32| {
+        let store = store.clone();
+        async move {
+            store
+                .decide(
+                    id,
+                    staff_id,
+                    Decision::Approve,
+                    None,
+                    Some(Approval {
+                        min_sequence,
+                        ..APPROVAL
+                    }),
+                    NOW,
+                )
+                .await
+                .unwrap()
+                .member
+                .unwrap()
+        }
+    };
+
+    // Approved while the sync is off: nothing queued, counted as never synced.
+    let first = created_id(
+        &submit(
+            &store,
+            &application("3576014501900001", "a@contoh.id"),
+            "k1",
+        )
+        .await,
+    );
+    let first = approve(first, 1).await;
+    assert!(!store.inlislite_sync_enabled().await.unwrap());
+    assert!(
+        store
+            .inlislite_sync_status(first.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.inlislite_sync_counts().await.unwrap().never, 1);
+
+    // Switching on queues the existing member.
+    assert_eq!(store.set_inlislite_sync(true, NOW).await.unwrap(), 1);
+    let status = store
+        .inlislite_sync_status(first.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.state, SyncState::Pending);
+    assert_eq!(status.reason, SyncReason::Staff);
+
+    // A number floor above what INLISLite holds skips the numbers it already issued.
+    let second = created_id(
+        &submit(
+            &store,
+            &application("3576014501900002", "b@contoh.id"),
+            "k2",
+        )
+        .await,
+    );
+    let second = approve(second, 40).await;
+    assert!(
+        second.member_number.ends_with("00040"),
+        "{}",
+        second.member_number
+    );
+    let third = created_id(
+        &submit(
+            &store,
+            &application("3576014501900003", "c@contoh.id"),
+            "k3",
+        )
+        .await,
+    );
+    let third = approve(third, 1).await;
+    assert!(
+        third.member_number.ends_with("00041"),
+        "{}",
+        third.member_number
+    );
+    let status = store
+        .inlislite_sync_status(second.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.reason, SyncReason::Approved);
+
+    // One worker at a time; a request during the sync leaves the member due again.
+    let lease = time::Duration::minutes(5);
+    let claim = store
+        .claim_inlislite_sync(NOW, lease, "w1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claim.member_id, first.id);
+    let other = store
+        .claim_inlislite_sync(NOW, lease, "w2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(other.member_id, first.id);
+    store
+        .request_inlislite_sync(first.id, SyncReason::Contact, NOW)
+        .await
+        .unwrap();
+    store
+        .finish_inlislite_sync(&claim, "w1", 77, NOW)
+        .await
+        .unwrap();
+    let status = store
+        .inlislite_sync_status(first.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.state, SyncState::Pending);
+    assert_eq!(status.inlislite_id, Some(77));
+    let again = store
+        .claim_inlislite_sync(NOW, lease, "w1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.member_id, first.id);
+    store
+        .finish_inlislite_sync(&again, "w1", 77, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .inlislite_sync_status(first.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        SyncState::Synced
+    );
+
+    // A retried failure keeps the member pending and visible; a permanent one stops it
+    // until the mapping is saved.
+    let later = NOW + time::Duration::minutes(1);
+    store
+        .retry_inlislite_sync(
+            &other,
+            "w2",
+            "unreachable",
+            "INLISLite tidak dapat dihubungi",
+            later,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_inlislite_sync(NOW, lease, "w2")
+            .await
+            .unwrap()
+            .map(|c| c.member_id)
+            != Some(other.member_id)
+    );
+    let counts = store.inlislite_sync_counts().await.unwrap();
+    assert_eq!(counts.retrying, 1);
+    let retried = store
+        .claim_inlislite_sync(later, lease, "w2")
+        .await
+        .unwrap();
+    let retried = match retried {
+        Some(claim) if claim.member_id == other.member_id => claim,
+        Some(claim) => {
+            store
+                .finish_inlislite_sync(&claim, "w2", 1, later)
+                .await
+                .unwrap();
+            store
+                .claim_inlislite_sync(later, lease, "w2")
+                .await
+                .unwrap()
+                .unwrap()
+        }
+        None => panic!("the retried member is due"),
+    };
+    assert_eq!(retried.attempts, 2);
+    store
+        .fail_inlislite_sync(
+            &retried,
+            "w2",
+            "missing_mapping",
+            "Pekerjaan belum dipetakan",
+            later,
+        )
+        .await
+        .unwrap();
+    let problems = store.inlislite_sync_problems(10).await.unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.member_id == other.member_id && p.state == SyncState::Failed)
+    );
+    store
+        .save_inlislite_mappings(
+            &[("occupation".into(), "Guru".into(), Some((3, "Guru".into())))],
+            "admin",
+            later,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .inlislite_sync_status(other.member_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        SyncState::Pending
+    );
+    let mappings = store.inlislite_mappings().await.unwrap();
+    assert_eq!(mappings.len(), 1);
+    assert_eq!(mappings[0].lookup_name, "Guru");
+    let used = store.inlislite_used_values().await.unwrap();
+    assert!(used.contains(&("occupation".into(), "Guru".into())));
+    assert!(used.contains(&("member_type".into(), "umum".into())));
+    assert!(used.contains(&("identity_type".into(), "ktp".into())));
+
+    // The portal password is kept only until written.
+    store
+        .request_inlislite_portal_password(first.id, "abc123", later)
+        .await
+        .unwrap();
+    let mut portal = None;
+    while let Some(claim) = store
+        .claim_inlislite_sync(later, lease, "w3")
+        .await
+        .unwrap()
+    {
+        if claim.member_id == first.id {
+            portal = Some(claim.clone());
+        }
+        store
+            .finish_inlislite_sync(&claim, "w3", 1, later)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        portal.unwrap().portal_password_sha1.as_deref(),
+        Some("abc123")
+    );
+    let again = store
+        .request_inlislite_sync(first.id, SyncReason::Staff, later)
+        .await;
+    again.unwrap();
+    let claim = store
+        .claim_inlislite_sync(later, lease, "w3")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claim.portal_password_sha1, None);
+
+    // Import files: "new" takes each member once; a date range takes them again.
+    let (export, members) = store
+        .create_inlislite_export(staff_id, ExportSelection::New, NOW)
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 3);
+    let (_, none) = store
+        .create_inlislite_export(staff_id, ExportSelection::New, NOW)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let range = ExportSelection::Range {
+        from: date!(2026 - 12 - 01),
+        to: date!(2026 - 12 - 31),
+    };
+    assert_eq!(store.count_inlislite_export(range).await.unwrap(), 3);
+    let (record, listed) = store.inlislite_export(export).await.unwrap().unwrap();
+    assert_eq!(record.member_count, 3);
+    assert_eq!(record.staff_username, "admin");
+    assert_eq!(listed, members);
+    assert_eq!(
+        store.inlislite_exports_of_member(first.id).await.unwrap(),
+        vec![export]
+    );
+    assert_eq!(store.inlislite_exports(10).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn inlislite_handover_sqlite() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("raline.sqlite").display());
+    inlislite_handover(Store::connect(&url, 4).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn inlislite_handover_postgres() {
+    let admin_url = std::env::var("RALINE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("raline_inlislite_{}", &raline_store::random_token()[..12]);
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|error| panic!("PostgreSQL at {admin_url} is required: {error}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap();
+    let store = Store::connect(&format!("{base}/{name}"), 4).await.unwrap();
+    inlislite_handover(store.clone()).await;
+    store.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
 }

@@ -104,16 +104,6 @@ impl WorkerSettings {
     }
 }
 
-/// Name of this worker in the `claimed_by` column: host name and process id.
-pub fn default_worker_name() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|name| name.trim().to_owned())
-        .ok()
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "localhost".to_owned());
-    format!("{host}/{}", std::process::id())
-}
-
 /// Sends outbox messages until shut down.
 pub struct OutboxWorker<C> {
     store: Store,
@@ -132,7 +122,7 @@ impl<C: ComposeMail> OutboxWorker<C> {
             whatsapp: None,
             composer,
             settings,
-            name: default_worker_name(),
+            name: raline_store::worker_name(),
         }
     }
 
@@ -150,7 +140,7 @@ impl<C: ComposeMail> OutboxWorker<C> {
     ) {
         // The process id is read here rather than in `new` so a worker built before a fork
         // still names its own process.
-        self.name = default_worker_name();
+        self.name = raline_store::worker_name();
         tracing::info!(
             worker = %self.name,
             transport = %self.mailer.describe(),
@@ -398,7 +388,7 @@ mod tests {
 
     #[test]
     fn worker_name_has_pid() {
-        let name = default_worker_name();
+        let name = raline_store::worker_name();
         assert!(name.ends_with(&format!("/{}", std::process::id())));
     }
 }

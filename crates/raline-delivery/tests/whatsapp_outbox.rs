@@ -128,6 +128,8 @@ async fn store_with_card(folder: &tempfile::TempDir) -> (Store, i64) {
     let approval = Approval {
         registered_on: date!(2026 - 12 - 04),
         validity_days: 365,
+        min_sequence: 1,
+        numbering: raline_domain::member_number::Numbering::DEFAULT,
     };
     store
         .decide(id, staff, Decision::Approve, None, Some(approval), now)

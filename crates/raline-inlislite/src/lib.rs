@@ -13,4 +13,6 @@ pub use mapping::{Category, LookupRow, Mapping, MappingGap};
 pub use snapshot::{MemberSnapshot, RenewalEntry, photo_file_name};
 pub mod database;
 pub mod export;
+pub mod gather;
 pub mod layout;
+pub mod worker;

@@ -37,7 +37,9 @@ impl Category {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|category| category.as_str() == value)
+        Self::ALL
+            .into_iter()
+            .find(|category| category.as_str() == value)
     }
 
     /// Whether a member always has a value of this category. Religion and marital status

@@ -2,7 +2,8 @@
 //! current state, and records the result for staff.
 //!
 //! A failure INLISLite may recover from (down, timing out, a lock) is retried with growing
-//! delays and never given up, so nothing is lost while the library's server is off. A
+//! delays, and the worker has no maximum age, so nothing is lost while the library's server
+//! is off. A
 //! failure only staff can resolve (a missing mapping, a name the table cannot hold, a
 //! number held by someone else) stops the member until staff act.
 
@@ -19,8 +20,8 @@ use crate::gather::load_snapshot;
 use crate::mapping::{Category, LookupRow, Mapping};
 use raline_domain::member_number::NumberPattern;
 
-/// Where INLISLite's database is and how to write to it. Connects on first use, so RALINE
-/// starts while INLISLite is down, and reconnects after a failed connection.
+/// Connection settings and pool of INLISLite's database. It connects on first use, so RALINE
+/// starts while INLISLite is down, and connects again after a failed attempt.
 pub struct Connector {
     url: String,
     settings: SyncSettings,

@@ -1,4 +1,4 @@
-//! What RALINE keeps about the hand-over to INLISLite: the admin's lookup mapping, the
+//! Storage of the hand-over to INLISLite: the admin's lookup mapping, the
 //! switch that turns the direct sync on, each member's sync state (the sync outbox) and
 //! the import files staff downloaded.
 
@@ -7,10 +7,10 @@ use time::{Date, OffsetDateTime};
 
 use crate::{Store, StoreError, StoreResult, format_date, from_unix_millis, unix_millis};
 
-/// `instance_settings` row that holds `on` while the direct sync runs.
+/// `instance_settings` row whose value is `on` while the direct sync runs.
 const SYNC_SWITCH: &str = "inlislite_sync";
 
-/// Why a member's sync was requested. Shown to staff beside the state.
+/// Reason a member's sync was requested, shown to staff beside the state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncReason {
     Approved,

@@ -1131,6 +1131,7 @@ pub async fn reset(
     }
 
     let password = form.password;
+    let typed = password.clone();
     let hash = tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
         .map_err(|error| PageError::new(WebError::internal(error), locale))?;
@@ -1141,6 +1142,7 @@ pub async fn reset(
     {
         Ok(member_id) => {
             tracing::info!(member_id, "member password reset; all sessions ended");
+            crate::member_auth::offer_portal_password(&state, member_id, &typed).await;
             let expired = member_cookie(&state, "", 0);
             Ok(with_cookie(
                 Redirect::to("/akun/masuk?info=sandi-baru").into_response(),

@@ -133,6 +133,8 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
         "card_url",
         "status_url",
         "hours",
+        "from",
+        "to",
     ]
     .into_iter()
     .map(|name| (Cow::Borrowed(name), FluentValue::from("x")))

@@ -23,6 +23,7 @@ mod regions;
 mod renewal;
 mod staff;
 mod staff_delivery;
+mod staff_inlislite;
 mod staff_renewals;
 mod status;
 mod templates;
@@ -76,6 +77,13 @@ pub struct AppConfig {
     pub card_link_lifetime: time::Duration,
     /// The WhatsApp provider, when one is configured; the webhook checks its secrets.
     pub whatsapp: Option<Arc<raline_delivery::whatsapp::WhatsAppProvider>>,
+    /// INLISLite's database when the direct sync is configured. `None` for libraries that
+    /// hand members over by import file only.
+    pub inlislite: Option<Arc<raline_inlislite::worker::Connector>>,
+    /// INLISLite's numbering scheme the library uses for member numbers.
+    pub member_number_scheme: raline_domain::member_number::NumberScheme,
+    /// Digits before every member number (INLISLite's location prefix), often empty.
+    pub member_number_prefix: String,
 }
 
 /// The library as shown on pages, e-mails and cards.
@@ -90,6 +98,14 @@ pub struct LibraryInfo {
 }
 
 impl AppConfig {
+    /// The library's member numbering, borrowed from the configuration.
+    pub fn numbering(&self) -> raline_domain::member_number::Numbering<'_> {
+        raline_domain::member_number::Numbering {
+            scheme: self.member_number_scheme,
+            location_prefix: &self.member_number_prefix,
+        }
+    }
+
     pub fn policy(&self) -> Policy {
         Policy {
             member_types: self.member_types.clone(),
@@ -366,6 +382,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(staff_renewals::routes())
         .merge(staff_delivery::routes())
+        .merge(staff_inlislite::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -144,6 +144,7 @@ pub async fn authenticate(
                 .accounts
                 .record_success(&format!("member:{}", member.id));
             tracing::info!(member_id = member.id, "member logged in");
+            offer_portal_password(state, member.id, password).await;
             Ok(member)
         }
         None => {
@@ -154,6 +155,26 @@ pub async fn authenticate(
             tracing::info!("member login failed");
             Err(LoginFailure::WrongCredentials)
         }
+    }
+}
+
+/// Hands the password the member just typed to INLISLite's portal login, when the library
+/// enabled that login. RALINE keeps only Argon2id hashes, so a login or a password reset is
+/// the only moment the portal's SHA-1 can be made; it waits in the sync row until written.
+pub(crate) async fn offer_portal_password(state: &AppState, member_id: i64, password: &str) {
+    let Some(connector) = state.config().inlislite.as_ref() else {
+        return;
+    };
+    if !connector.settings().portal_login {
+        return;
+    }
+    let hash = raline_inlislite::database::sha1_hex(password);
+    if let Err(error) = state
+        .store()
+        .request_inlislite_portal_password(member_id, &hash, time::OffsetDateTime::now_utc())
+        .await
+    {
+        tracing::warn!(member_id, %error, "the portal password could not be queued for INLISLite");
     }
 }
 

@@ -12,7 +12,7 @@ use crate::auth::{self, SESSION_COOKIE, StaffUser};
 use crate::error::WebError;
 use crate::i18n::{Locale, format_date, format_instant, format_waiting, t, t_args};
 use crate::pages::{Lang, PageError, cookie, label, render};
-use crate::{AppState, card, staff_delivery};
+use crate::{AppState, card, staff_delivery, staff_inlislite};
 
 pub async fn login_form(
     State(state): State<AppState>,
@@ -361,6 +361,8 @@ pub struct DetailQuery {
     kesalahan: Option<String>,
     /// Notice after a resend, set by the redirect of `staff_delivery::resend`.
     pengiriman: Option<String>,
+    /// Notice after a sync request, set by the redirect of `staff_inlislite::resync_member`.
+    inlislite: Option<String>,
 }
 
 pub async fn detail(
@@ -458,6 +460,21 @@ pub async fn detail(
         },
     )
     .map_err(|error| PageError::new(error, locale))?;
+    let inlislite = match &member {
+        Some(member) => Some(
+            staff_inlislite::render_member_section(
+                &state,
+                locale,
+                &user,
+                member,
+                staff_inlislite::MemberSectionPage::Application,
+                query.inlislite.as_deref(),
+            )
+            .await
+            .map_err(|error| PageError::new(error, locale))?,
+        ),
+        None => None,
+    };
 
     render(
         &state,
@@ -482,6 +499,7 @@ pub async fn detail(
             files,
             history,
             deliveries,
+            inlislite,
             member_number => member.as_ref().map(|m| m.member_number.clone()),
             email_verified,
             valid_until => member.as_ref().map(|m| format_date(locale, m.valid_until)),
@@ -570,19 +588,27 @@ pub async fn apply_decision(
     {
         return Err(WebError::EmailUnverified);
     }
-    let approval =
-        match decision {
-            Decision::Approve => {
-                let member_type = state.policy().member_type(&application.member_type).ok_or(
-                    WebError::Conflict("the member type is no longer configured"),
-                )?;
-                Some(Approval {
-                    registered_on: raline_domain::dates::wib_date(now),
-                    validity_days: member_type.validity_days,
-                })
-            }
-            _ => None,
-        };
+    let approval = match decision {
+        Decision::Approve => {
+            let member_type =
+                state
+                    .policy()
+                    .member_type(&application.member_type)
+                    .ok_or(WebError::Conflict(
+                        "the member type is no longer configured",
+                    ))?;
+            let registered_on = raline_domain::dates::wib_date(now);
+            let numbering = state.config().numbering();
+            Some(Approval {
+                registered_on,
+                validity_days: member_type.validity_days,
+                min_sequence: member_number_floor(state, numbering, registered_on, application.sex)
+                    .await,
+                numbering,
+            })
+        }
+        _ => None,
+    };
     let outcome = state
         .store()
         .decide(application_id, staff_id, decision, reason, approval, now)
@@ -713,4 +739,36 @@ pub async fn member_card(
     card::member_pdf_response(&state, &member)
         .await
         .map_err(wrap)
+}
+
+/// Lowest sequence the new member number may take: one above the highest INLISLite holds
+/// for the same pattern, so RALINE never issues a number the library's desk already gave.
+///
+/// When INLISLite cannot answer (down, slow) the approval goes on with RALINE's own counter:
+/// a member must not wait for another system. The sync then refuses a number INLISLite
+/// holds for another person and shows staff the collision.
+async fn member_number_floor(
+    state: &AppState,
+    numbering: raline_domain::member_number::Numbering<'_>,
+    registered_on: time::Date,
+    sex: raline_domain::Sex,
+) -> u32 {
+    let Some(connector) = state.config().inlislite.as_ref() else {
+        return 1;
+    };
+    let Some(pattern) =
+        raline_domain::member_number::NumberPattern::for_member(numbering, registered_on, sex)
+    else {
+        return 1;
+    };
+    match connector.number_floor(&pattern).await {
+        Ok(floor) => floor,
+        Err(error) => {
+            tracing::warn!(
+                code = error.code(),
+                "INLISLite's member numbers could not be checked before approval"
+            );
+            1
+        }
+    }
 }

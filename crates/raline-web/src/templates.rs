@@ -84,6 +84,26 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "staff_corrections.html",
         include_str!("../templates/staff_corrections.html"),
     ),
+    (
+        "staff_inlislite.html",
+        include_str!("../templates/staff_inlislite.html"),
+    ),
+    (
+        "staff_inlislite_export.html",
+        include_str!("../templates/staff_inlislite_export.html"),
+    ),
+    (
+        "staff_inlislite_refused.html",
+        include_str!("../templates/staff_inlislite_refused.html"),
+    ),
+    (
+        "staff_inlislite_mapping.html",
+        include_str!("../templates/staff_inlislite_mapping.html"),
+    ),
+    (
+        "staff_inlislite_member.html",
+        include_str!("../templates/staff_inlislite_member.html"),
+    ),
     ("email.txt", include_str!("../templates/email.txt")),
     ("email.html", include_str!("../templates/email.html")),
 ];

@@ -33,6 +33,9 @@ async fn app() -> (axum::Router, Store, tempfile::TempDir) {
         client_ip_header: None,
         card_link_lifetime: time::Duration::hours(72),
         whatsapp: None,
+        inlislite: None,
+        member_number_scheme: Default::default(),
+        member_number_prefix: String::new(),
     };
     let state = AppState::new(config, store.clone(), files).await.unwrap();
     (raline_web::router(state), store, folder)
@@ -414,6 +417,8 @@ async fn member_pages_render_in_both_languages() {
     let approval = raline_store::Approval {
         registered_on: raline_domain::dates::wib_date(now),
         validity_days: 20,
+        min_sequence: 1,
+        numbering: raline_domain::member_number::Numbering::DEFAULT,
     };
     let member = store
         .decide(

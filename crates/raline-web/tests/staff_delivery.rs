@@ -81,6 +81,9 @@ async fn fixture() -> Fixture {
         client_ip_header: None,
         card_link_lifetime: Duration::hours(72),
         whatsapp: None,
+        inlislite: None,
+        member_number_scheme: Default::default(),
+        member_number_prefix: String::new(),
     };
     let state = AppState::new(config, store.clone(), files).await.unwrap();
     let admin = login(&store, "admin", StaffRole::Admin).await;
@@ -167,6 +170,8 @@ async fn add_member(fixture: &Fixture, serial: u16) -> MemberRecord {
     let approval = Approval {
         registered_on: today,
         validity_days: 365,
+        min_sequence: 1,
+        numbering: raline_domain::member_number::Numbering::DEFAULT,
     };
     let decided = fixture
         .store

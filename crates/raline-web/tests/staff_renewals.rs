@@ -64,6 +64,9 @@ async fn fixture() -> Fixture {
         client_ip_header: None,
         card_link_lifetime: time::Duration::hours(72),
         whatsapp: None,
+        inlislite: None,
+        member_number_scheme: Default::default(),
+        member_number_prefix: String::new(),
     };
     let state = AppState::new(config, store.clone(), files.clone())
         .await
@@ -168,6 +171,8 @@ async fn add_member(
     let approval = Approval {
         registered_on: valid_until - Duration::days(365),
         validity_days: 365,
+        min_sequence: 1,
+        numbering: raline_domain::member_number::Numbering::DEFAULT,
     };
     let decided = fixture
         .store

@@ -60,6 +60,9 @@ async fn fixture() -> Fixture {
         client_ip_header: None,
         card_link_lifetime: Duration::hours(72),
         whatsapp: Some(std::sync::Arc::new(cloud_api())),
+        inlislite: None,
+        member_number_scheme: Default::default(),
+        member_number_prefix: String::new(),
     };
     let state = AppState::new(config, store.clone(), files).await.unwrap();
     Fixture {

@@ -17,6 +17,7 @@ use crate::i18n::{Locale, format_date, t};
 use crate::pages::{Lang, PageError, render};
 use crate::renewal::{self, DeskRenewal};
 use crate::staff_delivery;
+use crate::staff_inlislite::{self, MemberSectionPage};
 
 /// Maximum number of members listed for one search. More members share one e-mail address only
 /// in unusual cases.
@@ -93,6 +94,8 @@ pub struct MemberQuery {
     diperpanjang: Option<i64>,
     /// Notice after a resend, set by the redirect of `staff_delivery::resend`.
     pengiriman: Option<String>,
+    /// Notice after a sync request, set by the redirect of `staff_inlislite::resync_member`.
+    inlislite: Option<String>,
 }
 
 /// `GET /staf/anggota/{number}`: the member, the renewal window, the history and the desk
@@ -117,8 +120,11 @@ pub async fn member(
             message = PageMessage::Renewed(format_date(locale, valid_until));
         }
     }
-    let delivery_notice = query.pengiriman.as_deref();
-    member_page(&state, locale, &user, &member, message, delivery_notice).await
+    let notices = Notices {
+        delivery: query.pengiriman.as_deref(),
+        inlislite: query.inlislite.as_deref(),
+    };
+    member_page(&state, locale, &user, &member, message, notices).await
 }
 
 #[derive(Deserialize)]
@@ -201,7 +207,7 @@ pub async fn renew(
         outcome,
         "desk renewal not made"
     );
-    let html = member_page(&state, locale, &user, &member, message, None).await?;
+    let html = member_page(&state, locale, &user, &member, message, Notices::default()).await?;
     Ok((status, html).into_response())
 }
 
@@ -250,15 +256,23 @@ impl WindowFacts {
     }
 }
 
-/// Renders the member's page. `delivery_notice` is the `pengiriman` query value that a resend
-/// redirect sets.
+/// Query values that the redirects of the member page's sections set.
+#[derive(Default)]
+struct Notices<'a> {
+    /// The `pengiriman` value of a resend.
+    delivery: Option<&'a str>,
+    /// The `inlislite` value of a sync request.
+    inlislite: Option<&'a str>,
+}
+
+/// Renders the member's page.
 async fn member_page(
     state: &AppState,
     locale: Locale,
     user: &StaffUser,
     member: &MemberRecord,
     message: PageMessage,
-    delivery_notice: Option<&str>,
+    notices: Notices<'_>,
 ) -> Result<Html<String>, PageError> {
     let store = state.store();
     let now = OffsetDateTime::now_utc();
@@ -294,7 +308,17 @@ async fn member_page(
         user,
         member,
         &format!("/staf/anggota/{}", member.member_number),
-        delivery_notice,
+        notices.delivery,
+    )
+    .await
+    .map_err(in_locale(locale))?;
+    let inlislite = staff_inlislite::render_member_section(
+        state,
+        locale,
+        user,
+        member,
+        MemberSectionPage::Member,
+        notices.inlislite,
     )
     .await
     .map_err(in_locale(locale))?;
@@ -327,6 +351,7 @@ async fn member_page(
             error,
             submission_key => raline_store::random_token(),
             deliveries,
+            inlislite,
             staff_name => &user.staff.username,
             staff_admin => staff_delivery::is_admin(user),
             csrf => &user.csrf_token,

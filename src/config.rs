@@ -66,10 +66,73 @@ pub struct Settings {
     pub client_ip_header: Option<String>,
     /// Hours a signed card link in a WhatsApp message works (`RALINE_CARD_LINK_HOURS`).
     pub card_link_hours: i64,
+    /// INLISLite's numbering scheme for member numbers (`RALINE_MEMBER_NUMBER_SCHEME`): 1
+    /// `YYMMDD` + 5-digit daily sequence, 2 `YYYYMM` + 3-digit monthly sequence, 3 5-digit
+    /// yearly sequence + `L`/`P` + year, 4 the identity number. Use the installation's own
+    /// `TipePenomoranAnggota`.
+    pub member_number_scheme: raline_domain::member_number::NumberScheme,
+    /// Digits before every member number (`RALINE_MEMBER_NUMBER_PREFIX`), like the location
+    /// prefix INLISLite gives desk numbers; empty as on INLISLite's online form.
+    pub member_number_prefix: String,
     pub smtp: SmtpSettings,
     pub whatsapp: WhatsAppSettings,
+    pub inlislite: InlisliteSettings,
     pub library: LibrarySettings,
     pub member_types: Vec<MemberType>,
+}
+
+/// The direct sync into INLISLite's database: off unless `database_url` is set. The import
+/// file needs no settings.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InlisliteSettings {
+    /// `mysql://USER:PASSWORD@HOST:PORT/inlislite_v3` of the sync account
+    /// (`RALINE_INLISLITE_DATABASE_URL`).
+    pub database_url: Option<String>,
+    /// INLISLite's `uploaded_files/foto_anggota` folder, reachable from RALINE's machine
+    /// (`RALINE_INLISLITE_PHOTO_DIR`); without it photos are not copied.
+    pub photo_dir: Option<PathBuf>,
+    /// Whether members also get INLISLite's own portal login (`membersonline`), whose
+    /// password INLISLite keeps as unsalted SHA-1 (`RALINE_INLISLITE_PORTAL_LOGIN`).
+    pub portal_login: bool,
+    /// Written as `CreateTerminal` and `UpdateTerminal`, where INLISLite keeps the client.
+    pub terminal: String,
+    /// INLISLite user id written as `CreateBy` and `UpdateBy`, if any.
+    pub operator_id: Option<i64>,
+    /// Seconds to wait for a connection or a statement (1–60).
+    pub timeout_seconds: u64,
+    /// First retry delay of a sync that failed, in seconds; doubled per attempt.
+    pub first_retry_seconds: u64,
+    /// Longest delay between two attempts, in seconds.
+    pub max_retry_seconds: u64,
+}
+
+impl Default for InlisliteSettings {
+    fn default() -> Self {
+        InlisliteSettings {
+            database_url: None,
+            photo_dir: None,
+            portal_login: false,
+            terminal: "RALINE".to_owned(),
+            operator_id: None,
+            timeout_seconds: 5,
+            first_retry_seconds: 5,
+            max_retry_seconds: 600,
+        }
+    }
+}
+
+impl std::fmt::Debug for InlisliteSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InlisliteSettings")
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(crate::redact_url),
+            )
+            .field("photo_dir", &self.photo_dir)
+            .field("portal_login", &self.portal_login)
+            .finish_non_exhaustive()
+    }
 }
 
 /// WhatsApp delivery: off unless `provider` is set.
@@ -194,8 +257,11 @@ impl Default for Settings {
             approve_unverified_email: true,
             client_ip_header: None,
             card_link_hours: 72,
+            member_number_scheme: raline_domain::member_number::NumberScheme::default(),
+            member_number_prefix: String::new(),
             smtp: SmtpSettings::default(),
             whatsapp: WhatsAppSettings::default(),
+            inlislite: InlisliteSettings::default(),
             library: LibrarySettings::default(),
             member_types: vec![
                 member_type("umum", "Umum"),
@@ -329,6 +395,26 @@ impl Settings {
                 format!("RALINE_CARD_LINK_HOURS={value:?} is not a whole number")
             })?;
         }
+        if let Some(value) = text("RALINE_MEMBER_NUMBER_SCHEME") {
+            let number: u8 = value.parse().with_context(|| {
+                format!("RALINE_MEMBER_NUMBER_SCHEME={value:?} is not 1, 2, 3 or 4")
+            })?;
+            self.member_number_scheme =
+                raline_domain::member_number::NumberScheme::try_from(number)
+                    .map_err(anyhow::Error::msg)?;
+        }
+        if let Some(value) = var("RALINE_MEMBER_NUMBER_PREFIX") {
+            self.member_number_prefix = value.trim().to_owned();
+        }
+        if let Some(value) = text("RALINE_INLISLITE_DATABASE_URL") {
+            self.inlislite.database_url = Some(value);
+        }
+        if let Some(value) = text("RALINE_INLISLITE_PHOTO_DIR") {
+            self.inlislite.photo_dir = Some(PathBuf::from(value));
+        }
+        if let Some(value) = text("RALINE_INLISLITE_PORTAL_LOGIN") {
+            self.inlislite.portal_login = matches!(value.as_str(), "1" | "true" | "yes");
+        }
         if let Some(value) = var("RALINE_WHATSAPP_PROVIDER") {
             self.whatsapp.provider = Some(value);
         }
@@ -440,6 +526,28 @@ impl Settings {
             );
         }
         self.whatsapp.provider()?;
+        if !raline_domain::member_number::is_valid_location_prefix(&self.member_number_prefix) {
+            bail!(
+                "member_number_prefix must be at most 4 digits, not {:?}",
+                self.member_number_prefix
+            );
+        }
+        if let Some(url) = &self.inlislite.database_url
+            && !(url.starts_with("mysql://") || url.starts_with("mariadb://"))
+        {
+            bail!("inlislite.database_url must start with mysql://");
+        }
+        if !(1..=60).contains(&self.inlislite.timeout_seconds) {
+            bail!(
+                "inlislite.timeout_seconds must be between 1 and 60, not {}",
+                self.inlislite.timeout_seconds
+            );
+        }
+        if self.inlislite.first_retry_seconds == 0
+            || self.inlislite.max_retry_seconds < self.inlislite.first_retry_seconds
+        {
+            bail!("inlislite.first_retry_seconds must be at least 1 and at most max_retry_seconds");
+        }
         if self.member_types.is_empty() {
             bail!("at least one [[member_types]] entry is needed");
         }

@@ -1,6 +1,7 @@
 //! `raline`: runs the service and administers staff accounts.
 
 mod config;
+mod inlislite_cli;
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use raline_delivery::{Mailer, OutboxWorker, WorkerSettings};
+use raline_inlislite::worker::{SyncWorker, SyncWorkerSettings};
 use raline_store::{FileStore, StaffRole, Store};
 use raline_web::{AppConfig, AppState, Composer, LibraryInfo};
 use time::OffsetDateTime;
@@ -40,6 +42,11 @@ enum Command {
     Staff {
         #[command(subcommand)]
         command: StaffCommand,
+    },
+    /// Hand members to INLISLite: check the database and mapping, switch the sync.
+    Inlislite {
+        #[command(subcommand)]
+        command: inlislite_cli::InlisliteCommand,
     },
     /// Manage the Kemendagri region table.
     Regions {
@@ -108,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Staff { command } => staff(settings, command).await,
+        Command::Inlislite { command } => inlislite_cli::run(settings, command).await,
         Command::Regions {
             command: RegionsCommand::Import { files },
         } => import_regions(settings, &files).await,
@@ -228,7 +236,7 @@ fn release_freed_memory() {
 }
 
 /// Hides a password in a database URL for messages.
-fn redact_url(url: &str) -> String {
+pub(crate) fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             format!("{}://***{}", &url[..scheme_end], &url[at..])
@@ -237,7 +245,7 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data folder {}", settings.data_dir.display()))?;
     // The folder contains personal data (database, uploads, unsent e-mails), so only its
@@ -266,10 +274,13 @@ struct Service {
     files: FileStore,
     state: AppState,
     worker: OutboxWorker<Composer>,
+    /// The INLISLite sync worker, when a database is configured.
+    sync: Option<SyncWorker>,
 }
 
 async fn prepare(settings: &Settings, base_url: String) -> anyhow::Result<Service> {
     let whatsapp = settings.whatsapp.provider()?.map(std::sync::Arc::new);
+    let inlislite = inlislite_cli::connector(settings)?;
     let store = open_store(settings)
         .await?
         .with_whatsapp(whatsapp.is_some());
@@ -315,6 +326,9 @@ async fn prepare(settings: &Settings, base_url: String) -> anyhow::Result<Servic
         client_ip_header: settings.client_ip_header.clone(),
         card_link_lifetime: time::Duration::hours(settings.card_link_hours),
         whatsapp: whatsapp.clone(),
+        inlislite: inlislite.clone(),
+        member_number_scheme: settings.member_number_scheme,
+        member_number_prefix: settings.member_number_prefix.clone(),
     };
     let state = AppState::new(config, store.clone(), files.clone())
         .await
@@ -338,11 +352,24 @@ async fn prepare(settings: &Settings, base_url: String) -> anyhow::Result<Servic
         },
     )
     .with_whatsapp(whatsapp);
+    let sync = inlislite.map(|connector| {
+        SyncWorker::new(
+            store.clone(),
+            files.clone(),
+            connector,
+            SyncWorkerSettings {
+                first_retry: Duration::from_secs(settings.inlislite.first_retry_seconds),
+                max_retry: Duration::from_secs(settings.inlislite.max_retry_seconds),
+                ..SyncWorkerSettings::default()
+            },
+        )
+    });
     Ok(Service {
         store,
         files,
         state,
         worker,
+        sync,
     })
 }
 
@@ -356,10 +383,16 @@ async fn run_worker(settings: Settings) -> anyhow::Result<()> {
             .worker
             .run(shutdown.clone(), service.state.outbox_wake()),
     );
+    let sync = service
+        .sync
+        .map(|sync| tokio::spawn(sync.run(shutdown.clone())));
     tracing::info!(database = %redact_url(&settings.database_url()), "RALINE outbox worker started");
     shutdown_signal().await;
     let _ = shutdown_sender.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
+    if let Some(sync) = sync {
+        let _ = tokio::time::timeout(Duration::from_secs(30), sync).await;
+    }
     service.store.close().await;
     Ok(())
 }
@@ -375,10 +408,12 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         files,
         state,
         worker,
+        sync,
     } = prepare(&settings, base_url.clone()).await?;
 
     let (shutdown_sender, shutdown) = watch::channel(false);
     let worker = tokio::spawn(worker.run(shutdown.clone(), state.outbox_wake()));
+    let sync = sync.map(|sync| tokio::spawn(sync.run(shutdown.clone())));
     let cleanup = tokio::spawn(clean_periodically(store.clone(), files, shutdown.clone()));
     let reminders = tokio::spawn(send_reminders_periodically(
         store.clone(),
@@ -409,6 +444,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 
     let _ = shutdown_sender.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
+    if let Some(sync) = sync {
+        let _ = tokio::time::timeout(Duration::from_secs(30), sync).await;
+    }
     cleanup.abort();
     reminders.abort();
     store.close().await;

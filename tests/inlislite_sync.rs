@@ -169,7 +169,7 @@ async fn approved_members_can_borrow_in_inlislite() {
     let states = wait_until_settled(&server).await;
     assert_eq!(
         states.get("synced").copied(),
-        Some(numbers.len() as i64 + 1),
+        Some(numbers.len() as i64),
         "{states:?}\n{}",
         server.log()
     );
@@ -326,6 +326,7 @@ async fn approved_members_can_borrow_in_inlislite() {
     // A name the latin1 table cannot hold is reported for staff, not written as "?".
     let vietnamese = another_person(&applicants[0], 9001, "Nguyễn Thị Ánh");
     let number = register_member(&client, &server, &staff, &vietnamese).await;
+    let application_id = application_of(&server, &number).await;
     let states = wait_until_settled(&server).await;
     assert_eq!(states.get("failed").copied(), Some(1), "{states:?}");
     let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE MemberNo = ?")
@@ -334,6 +335,27 @@ async fn approved_members_can_borrow_in_inlislite() {
         .await
         .unwrap();
     assert_eq!(written, 0, "a mangled name was written");
+    let detail: Value = client
+        .get(server.url(&format!("/api/v1/staff/applications/{application_id}")))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["inlislite"]["state"], "failed",
+        "{}",
+        detail["inlislite"]
+    );
+    assert_eq!(detail["inlislite"]["error_code"], "not_latin1");
+    assert!(
+        detail["inlislite"]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Fullname")
+    );
     let page = staff_page(&server, "/staf/inlislite").await;
     assert!(
         page.contains(&number),
@@ -679,4 +701,18 @@ fn readme_grants() -> Vec<String> {
         .collect();
     assert!(grants.len() >= 5, "README.md lists no GRANT statements");
     grants
+}
+
+/// The application a member came from, read from RALINE's SQLite file.
+async fn application_of(server: &Server, member_number: &str) -> i64 {
+    let mut connection = sqlx::SqliteConnection::connect(&server.sqlite_url())
+        .await
+        .unwrap();
+    let id = sqlx::query_scalar("SELECT application_id FROM members WHERE member_number = ?")
+        .bind(member_number)
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    connection.close().await.unwrap();
+    id
 }

@@ -481,6 +481,45 @@ pub struct StaffDetailBody {
     uploads: Vec<UploadItem>,
     decisions: Vec<DecisionItem>,
     deliveries: Vec<DeliveryItem>,
+    /// The member's hand-over to INLISLite's database; `None` before approval or while
+    /// the member was never queued (the direct sync off).
+    inlislite: Option<InlisliteItem>,
+}
+
+/// A member's direct sync into INLISLite, as staff pages show it.
+#[derive(Serialize)]
+pub struct InlisliteItem {
+    /// `pending`, `synced` or `failed` (stopped until staff act).
+    state: &'static str,
+    /// What last requested a sync: approved, renewed, contact, identity, portal or staff.
+    reason: &'static str,
+    attempts: i64,
+    next_attempt_at: Option<String>,
+    last_attempt_at: Option<String>,
+    /// Stable code of the last failure, e.g. `unreachable`, `missing_mapping`, `not_latin1`.
+    error_code: Option<String>,
+    /// Indonesian text of the last failure, naming the table, column or value.
+    error: Option<String>,
+    /// `members.ID` in INLISLite.
+    inlislite_id: Option<i64>,
+    synced_at: Option<String>,
+}
+
+impl From<raline_store::SyncStatus> for InlisliteItem {
+    fn from(status: raline_store::SyncStatus) -> Self {
+        let pending = status.state == raline_store::SyncState::Pending;
+        InlisliteItem {
+            state: status.state.as_str(),
+            reason: status.reason.as_str(),
+            attempts: status.attempts,
+            next_attempt_at: pending.then(|| rfc3339(status.next_attempt_at)),
+            last_attempt_at: status.last_attempt_at.map(rfc3339),
+            error_code: status.last_error_code,
+            error: status.last_error,
+            inlislite_id: status.inlislite_id,
+            synced_at: status.synced_at.map(rfc3339),
+        }
+    }
 }
 
 /// `GET /api/v1/staff/applications/{id}`: all data, findings, files, decisions, deliveries.
@@ -530,6 +569,13 @@ pub async fn staff_detail(
         .into_iter()
         .map(DeliveryItem::from)
         .collect();
+    let inlislite = match &member {
+        Some(member) => store
+            .inlislite_sync_status(member.id)
+            .await?
+            .map(InlisliteItem::from),
+        None => None,
+    };
 
     Ok(Json(StaffDetailBody {
         status: status_body(&state, locale, &app, member.as_ref()),
@@ -560,6 +606,7 @@ pub async fn staff_detail(
         uploads,
         decisions,
         deliveries,
+        inlislite,
     }))
 }
 

@@ -1262,24 +1262,7 @@ async fn delivery_channels_sqlite() {
 
 #[tokio::test]
 async fn delivery_channels_postgres() {
-    let admin_url = std::env::var("RALINE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("raline_delivery_{}", &raline_store::random_token()[..12]);
-    let mut admin = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .unwrap_or_else(|error| panic!("PostgreSQL at {admin_url} is required: {error}"));
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap();
-    let store = Store::connect(&format!("{base}/{name}"), 4).await.unwrap();
-    delivery_channels(store.clone()).await;
-    store.close().await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    on_postgres("raline_delivery", delivery_channels).await;
 }
 
 #[tokio::test]
@@ -1292,26 +1275,7 @@ async fn contract_sqlite() {
 
 #[tokio::test]
 async fn contract_postgres() {
-    let admin_url = std::env::var("RALINE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("raline_contract_{}", &raline_store::random_token()[..12]);
-    let mut admin = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .unwrap_or_else(|error| panic!("PostgreSQL at {admin_url} is required: {error}"));
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-
-    let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap();
-    let store = Store::connect(&format!("{base}/{name}"), 4).await.unwrap();
-    contract(store.clone()).await;
-    store.close().await;
-
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    on_postgres("raline_contract", contract).await;
 }
 
 #[test]
@@ -1631,9 +1595,18 @@ async fn inlislite_handover_sqlite() {
 
 #[tokio::test]
 async fn inlislite_handover_postgres() {
+    on_postgres("raline_inlislite", inlislite_handover).await;
+}
+
+/// Runs `suite` on a fresh PostgreSQL database named `PREFIX_<random>`, dropped afterwards.
+async fn on_postgres<F, Fut>(prefix: &str, suite: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let admin_url = std::env::var("RALINE_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("raline_inlislite_{}", &raline_store::random_token()[..12]);
+    let name = format!("{prefix}_{}", &raline_store::random_token()[..12]);
     let mut admin = sqlx::PgConnection::connect(&admin_url)
         .await
         .unwrap_or_else(|error| panic!("PostgreSQL at {admin_url} is required: {error}"));
@@ -1641,10 +1614,12 @@ async fn inlislite_handover_postgres() {
         .execute(&mut admin)
         .await
         .unwrap();
+
     let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap();
     let store = Store::connect(&format!("{base}/{name}"), 4).await.unwrap();
-    inlislite_handover(store.clone()).await;
+    suite(store.clone()).await;
     store.close().await;
+
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await

@@ -33,10 +33,11 @@ use crate::snapshot::{MemberSnapshot, RenewalEntry, photo_file_name};
 /// only to members with this status.
 pub const STATUS_ACTIVE: i64 = 3;
 
-/// Statuses INLISLite staff or INLISLite itself set on purpose, which a re-sync keeps:
-/// 5 = Suspend (a late-return sanction INLISLite lifts itself) and 6 = Bebas Pustaka (the
-/// member has left with a library clearance). Both ids are fixed in INLISLite's code.
-const KEPT_STATUSES: [i64; 2] = [5, 6];
+/// The status INLISLite's own online form leaves (1), which the sync replaces with Aktif.
+/// Every other status of an existing row was set on purpose by INLISLite staff or INLISLite
+/// itself (5 = Suspend, 6 = Bebas Pustaka, and blocks or deactivations the installation
+/// names itself), so a re-sync keeps it.
+const STATUS_FROM_ONLINE_FORM: i64 = 1;
 
 /// `jenis_permohonan.Name` of a new registration. The id differs per installation.
 const REQUEST_TYPE_NEW: &str = "Baru";
@@ -726,7 +727,7 @@ enum WritePolicy {
     /// Never moves the date back, because a renewal at INLISLite's desk may have moved
     /// `EndDate` past RALINE's date.
     NeverEarlier,
-    /// RALINE's value unless the stored status is one of [`KEPT_STATUSES`].
+    /// RALINE's value only where the stored status is empty or [`STATUS_FROM_ONLINE_FORM`].
     KeepStaffStatus,
 }
 
@@ -747,8 +748,8 @@ impl Field {
                 (wanted, have) => !wanted.is_null() && have.is_null(),
             },
             WritePolicy::KeepStaffStatus => match stored {
-                Value::Int(Some(status)) if KEPT_STATUSES.contains(status) => false,
-                _ => !self.value.same_as(stored),
+                Value::Int(Some(status)) => *status == STATUS_FROM_ONLINE_FORM,
+                _ => true,
             },
         }
     }
@@ -1297,8 +1298,20 @@ impl InlisliteDb {
         member: &MemberSnapshot,
         mapping: &Mapping,
     ) -> Result<SyncOutcome, SyncError> {
+        self.sync_member_known(member, mapping, None).await
+    }
+
+    /// Like [`Self::sync_member`] for a member RALINE synced before as INLISLite's
+    /// `members.ID` `known_id`. The row with that id and the member's number is this member
+    /// even when its identity number changed (an approved correction) or is empty.
+    pub async fn sync_member_known(
+        &self,
+        member: &MemberSnapshot,
+        mapping: &Mapping,
+        known_id: Option<i64>,
+    ) -> Result<SyncOutcome, SyncError> {
         let outcome = self
-            .within_timeout(self.sync_member_now(member, mapping))
+            .within_timeout(self.sync_member_now(member, mapping, known_id))
             .await;
         match &outcome {
             Ok(outcome) if outcome.changed => tracing::info!(
@@ -1323,13 +1336,14 @@ impl InlisliteDb {
         &self,
         member: &MemberSnapshot,
         mapping: &Mapping,
+        known_id: Option<i64>,
     ) -> Result<SyncOutcome, SyncError> {
         let ids = resolve_ids(member, mapping)?;
         let catalog = self.catalog().await?;
         let mut tx = self.pool.begin().await?;
 
         match self
-            .sync_in_transaction(&mut tx, &catalog, member, &ids)
+            .sync_in_transaction(&mut tx, &catalog, member, &ids, known_id)
             .await
         {
             Ok(outcome) => {
@@ -1354,6 +1368,7 @@ impl InlisliteDb {
         catalog: &Catalog,
         member: &MemberSnapshot,
         ids: &LookupIds,
+        known_id: Option<i64>,
     ) -> Result<SyncOutcome, SyncError> {
         let request_type_new =
             request_type_new(&mut *tx)
@@ -1362,7 +1377,7 @@ impl InlisliteDb {
                     table: "jenis_permohonan".to_owned(),
                     name: REQUEST_TYPE_NEW.to_owned(),
                 })?;
-        let located = locate_member(&mut *tx, member).await?;
+        let located = locate_member(&mut *tx, member, known_id).await?;
 
         let photo = match (&self.settings.photo_dir, &member.photo_jpeg) {
             (Some(dir), Some(jpeg)) => Some((dir, jpeg)),
@@ -1462,7 +1477,7 @@ impl InlisliteDb {
             .map(|field| (field.column, field.value.clone()))
             .collect();
         if let Some(Value::Int(Some(status))) = stored.get("StatusAnggota_id")
-            && KEPT_STATUSES.contains(status)
+            && ![STATUS_ACTIVE, STATUS_FROM_ONLINE_FORM].contains(status)
         {
             tracing::warn!(
                 inlislite_id = id,
@@ -1532,8 +1547,9 @@ impl InlisliteDb {
         Ok(changed)
     }
 
-    /// Inserts the renewal's `member_perpanjangan` row, or corrects its date, fee or paid
-    /// flag when RALINE's differ (a renewal paid after approval).
+    /// Inserts the renewal's `member_perpanjangan` row when the member has none with its
+    /// note or its new end date. An existing row belongs to INLISLite staff once written:
+    /// only a fee paid later in RALINE is added to it, and nothing is taken back.
     async fn sync_renewal(
         &self,
         connection: &mut MySqlConnection,
@@ -1563,11 +1579,12 @@ impl InlisliteDb {
         let row = sqlx::query(
             "SELECT CAST(ID AS SIGNED), DATE_FORMAT(Tanggal, '%Y-%m-%d'), \
              CAST(Biaya AS SIGNED), CAST(IsLunas AS SIGNED) \
-             FROM member_perpanjangan WHERE Member_id = ? AND Keterangan = ? \
-             ORDER BY ID LIMIT 1",
+             FROM member_perpanjangan WHERE Member_id = ? \
+             AND (Keterangan = ? OR DATE(Tanggal) = ?) ORDER BY ID LIMIT 1",
         )
         .bind(member_id)
         .bind(&note)
+        .bind(renewal.new_valid_until.to_string())
         .fetch_optional(&mut *connection)
         .await?;
 
@@ -1580,22 +1597,19 @@ impl InlisliteDb {
         };
 
         let id: i64 = row.try_get(0)?;
-        let stored = [
-            read_value(&row, 1, Kind::Date)?,
-            read_value(&row, 2, Kind::Int)?,
-            read_value(&row, 3, Kind::Int)?,
-        ];
-        let changes: Vec<(&'static str, Value)> = wanted
-            .into_iter()
-            .zip(stored.iter())
-            .filter(|((_, value), stored)| !value.same_as(stored))
-            .map(|(change, _)| change)
-            .collect();
-        if changes.is_empty() {
+        let paid_stored = matches!(read_value(&row, 3, Kind::Int)?, Value::Int(Some(1..)));
+        if !renewal.paid || paid_stored {
             return Ok(false);
         }
-        self.update_row(connection, catalog, table, "ID", id, changes)
-            .await?;
+        self.update_row(
+            connection,
+            catalog,
+            table,
+            "ID",
+            id,
+            vec![("IsLunas", Value::Int(Some(1)))],
+        )
+        .await?;
         Ok(true)
     }
 
@@ -1886,11 +1900,13 @@ async fn request_type_new(connection: &mut MySqlConnection) -> Result<Option<i64
 async fn locate_member(
     connection: &mut MySqlConnection,
     member: &MemberSnapshot,
+    known_id: Option<i64>,
 ) -> Result<Option<Located>, SyncError> {
     let identity = identity_number(member);
 
     let by_number = sqlx::query(
-        "SELECT CAST(ID AS SIGNED), CONVERT(IdentityNo USING utf8mb4) FROM members \
+        "SELECT CAST(ID AS SIGNED), CONVERT(IdentityNo USING utf8mb4), \
+         CONVERT(Fullname USING utf8mb4), DATE_FORMAT(DateOfBirth, '%Y-%m-%d') FROM members \
          WHERE MemberNo = ? ORDER BY ID LIMIT 1 FOR UPDATE",
     )
     .bind(&member.member_number)
@@ -1905,11 +1921,19 @@ async fn locate_member(
             .map(str::trim)
             .filter(|number| !number.is_empty());
 
-        let same_person = match (stored_identity, identity) {
-            (Some(stored), Some(ours)) => stored.eq_ignore_ascii_case(ours),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
+        let stored_name: Option<String> = row.try_get(2)?;
+        let stored_birth: Option<String> = row.try_get(3)?;
+        // A row without an identity number is this member only when name and birth date
+        // agree: INLISLite's desk may have given the number to someone else meanwhile.
+        let same_name_and_birth = stored_name.as_deref().map(str::trim)
+            == Some(upper_name(&member.full_name).as_str())
+            && stored_birth.as_deref() == Some(member.birth_date.to_string().as_str());
+        let same_person = known_id == Some(id)
+            || match (stored_identity, identity) {
+                (Some(stored), Some(ours)) => stored.eq_ignore_ascii_case(ours),
+                (Some(_), None) => false,
+                (None, _) => same_name_and_birth,
+            };
         if !same_person {
             return Err(SyncError::NumberCollision {
                 member_number: member.member_number.clone(),
@@ -2136,7 +2160,10 @@ mod tests {
             policy: WritePolicy::KeepStaffStatus,
         };
         assert!(status.needs_write(&Value::Int(Some(1))));
+        assert!(status.needs_write(&Value::Int(None)));
         assert!(!status.needs_write(&Value::Int(Some(5))));
+        assert!(!status.needs_write(&Value::Int(Some(4))));
+        assert!(!status.needs_write(&Value::Int(Some(2))));
         assert!(!status.needs_write(&Value::Int(Some(STATUS_ACTIVE))));
 
         let email = Field {

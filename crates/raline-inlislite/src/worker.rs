@@ -67,13 +67,27 @@ impl Connector {
     /// INLISLite holds. Errors when INLISLite cannot tell within the timeout; the caller then
     /// relies on the sync's collision check.
     pub async fn number_floor(&self, pattern: &NumberPattern) -> Result<u32, SyncError> {
-        let db = tokio::time::timeout(self.timeout, self.get())
+        let ask = async {
+            let db = self.get().await?;
+            db.highest_sequence_of(pattern).await
+        };
+        let highest = tokio::time::timeout(NUMBER_CHECK_TIMEOUT.min(self.timeout), ask)
             .await
             .map_err(|_| SyncError::TimedOut)??;
-        let highest = db.highest_sequence_of(pattern).await?;
-        Ok(highest.map_or(1, |value| value.saturating_add(1)))
+
+        // A number at the end of the range (a typo at INLISLite's desk, say) would leave
+        // RALINE no number for the rest of the day; the sync's collision check guards the
+        // numbers below it instead.
+        Ok(highest
+            .map(|value| value.saturating_add(1))
+            .filter(|&floor| floor <= pattern.max_sequence())
+            .unwrap_or(1))
     }
 }
+
+/// Longest wait for INLISLite's numbers during an approval, which staff wait for; when
+/// INLISLite is slower, the approval goes on and the sync checks the number later.
+const NUMBER_CHECK_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// Reads the admin's mapping from the store.
 pub async fn load_mapping(store: &Store) -> Result<Mapping, StoreError> {
@@ -294,7 +308,9 @@ impl SyncWorker {
             .ok_or(WriteError::MemberGone)?;
         let mapping = load_mapping(&self.store).await?;
         let db = self.connector.get().await?;
-        let outcome = db.sync_member(&snapshot, &mapping).await?;
+        let outcome = db
+            .sync_member_known(&snapshot, &mapping, claim.inlislite_id)
+            .await?;
         if let Some(sha1) = &claim.portal_password_sha1
             && self.connector.settings().portal_login
         {

@@ -527,6 +527,19 @@ async fn renewal_moves_end_date_once() {
     .await
     .unwrap();
     assert_eq!(is_paid, 1);
+
+    // INLISLite staff own the row once written: an edited note or fee stays, and no
+    // second row appears.
+    sqlx::query("UPDATE member_perpanjangan SET Keterangan = 'dibayar di loket', Biaya = 7500 WHERE Member_id = ?")
+        .bind(id)
+        .execute(&database.pool)
+        .await
+        .unwrap();
+    let before = checksums(&database).await;
+    let kept = inlislite.sync_member(&snapshot, &mapping).await.unwrap();
+    assert!(!kept.changed);
+    assert_eq!(checksums(&database).await, before);
+    assert_eq!(count(&database, renewals_sql, id).await, 1);
     inlislite.close().await;
 }
 
@@ -659,6 +672,94 @@ async fn suspended_status_is_kept() {
 }
 
 #[tokio::test]
+async fn blocked_status_is_kept() {
+    let database = TestDatabase::create().await;
+    let inlislite = connect(&database, settings(None, false)).await;
+    let mapping = mapping(&inlislite).await;
+    let today = today(&database).await;
+    let mut snapshot = member("RAL-0020", Some(NEW_NIK), today);
+    let id = inlislite
+        .sync_member(&snapshot, &mapping)
+        .await
+        .unwrap()
+        .inlislite_id;
+    assert_eq!(member_int(&database, id, "StatusAnggota_id").await, Some(3));
+
+    sqlx::query("UPDATE members SET StatusAnggota_id = 4 WHERE ID = ?")
+        .bind(id)
+        .execute(&database.pool)
+        .await
+        .unwrap();
+    snapshot.phone = "081299998888".to_owned();
+    let outcome = inlislite.sync_member(&snapshot, &mapping).await.unwrap();
+    assert!(outcome.changed);
+    assert_eq!(member_int(&database, id, "StatusAnggota_id").await, Some(4));
+    assert_eq!(
+        member_text(&database, id, "NoHp").await.as_deref(),
+        Some("081299998888")
+    );
+    inlislite.close().await;
+}
+
+#[tokio::test]
+async fn row_without_identity_of_another_person_collides() {
+    let database = TestDatabase::create().await;
+    let inlislite = connect(&database, settings(None, false)).await;
+    let mapping = mapping(&inlislite).await;
+    let today = today(&database).await;
+    database
+        .execute(
+            "INSERT INTO members (MemberNo, Fullname, DateOfBirth, JenisAnggota_id, \
+             StatusAnggota_id) VALUES ('RAL-0021', 'PAK LOKET TANPA NIK', '1960-01-01', 81, 3)",
+        )
+        .await;
+    let before = checksums(&database).await;
+
+    let snapshot = member("RAL-0021", Some(NEW_NIK), today);
+    let error = inlislite
+        .sync_member(&snapshot, &mapping)
+        .await
+        .expect_err("the number belongs to someone else");
+    assert_eq!(error.code(), "number_collision");
+    assert_eq!(checksums(&database).await, before);
+    inlislite.close().await;
+}
+
+#[tokio::test]
+async fn known_row_follows_identity_correction() {
+    let database = TestDatabase::create().await;
+    let inlislite = connect(&database, settings(None, false)).await;
+    let mapping = mapping(&inlislite).await;
+    let today = today(&database).await;
+    let mut snapshot = member("RAL-0022", Some(NEW_NIK), today);
+    let id = inlislite
+        .sync_member(&snapshot, &mapping)
+        .await
+        .unwrap()
+        .inlislite_id;
+
+    let corrected = format!("{}9", &NEW_NIK[..15]);
+    snapshot.identity_number = Some(corrected.clone());
+    let error = inlislite
+        .sync_member(&snapshot, &mapping)
+        .await
+        .expect_err("without the known id the other NIK looks like another person");
+    assert_eq!(error.code(), "number_collision");
+
+    let outcome = inlislite
+        .sync_member_known(&snapshot, &mapping, Some(id))
+        .await
+        .unwrap();
+    assert_eq!(outcome.inlislite_id, id);
+    assert!(outcome.changed);
+    assert_eq!(
+        member_text(&database, id, "IdentityNo").await.as_deref(),
+        Some(corrected.as_str())
+    );
+    inlislite.close().await;
+}
+
+#[tokio::test]
 async fn non_latin1_name_writes_nothing() {
     let database = TestDatabase::create().await;
     let photos = tempfile::tempdir().unwrap();
@@ -769,8 +870,8 @@ async fn identity_of_another_member_is_reported() {
     let today = today(&database).await;
     database
         .execute(
-            "INSERT INTO members (MemberNo, Fullname, JenisAnggota_id, StatusAnggota_id) \
-             VALUES ('RAL-0006', 'TANPA IDENTITAS', 81, 3)",
+            "INSERT INTO members (MemberNo, Fullname, DateOfBirth, JenisAnggota_id, \
+             StatusAnggota_id) VALUES ('RAL-0006', 'SITI NUR’AINI', '1991-03-04', 81, 3)",
         )
         .await;
     let before = checksums(&database).await;

@@ -140,6 +140,9 @@ pub struct SyncClaim {
     pub attempts: i64,
     /// Set when INLISLite's portal login should get the member's password.
     pub portal_password_sha1: Option<String>,
+    /// INLISLite's `members.ID` from the last successful sync, which identifies the row
+    /// even after the member's identity number changed.
+    pub inlislite_id: Option<i64>,
 }
 
 /// Member counts per sync state, for the staff overview.
@@ -350,7 +353,7 @@ impl Store {
              WHERE member_id = (SELECT member_id FROM inlislite_sync WHERE {due} \
                                 ORDER BY next_attempt_at, member_id LIMIT 1 {lock}) \
              AND {due} \
-             RETURNING member_id, generation, attempts, portal_password_sha1"
+             RETURNING member_id, generation, attempts, portal_password_sha1, inlislite_id"
         ))
         .bind(unix_millis(now + lease))
         .bind(unix_millis(now))
@@ -363,6 +366,7 @@ impl Store {
                 generation: row.try_get("generation")?,
                 attempts: row.try_get("attempts")?,
                 portal_password_sha1: row.try_get("portal_password_sha1")?,
+                inlislite_id: row.try_get("inlislite_id")?,
             })
         })
         .transpose()
@@ -424,7 +428,9 @@ impl Store {
     }
 
     /// Records a failure only staff can resolve. A request that arrived meanwhile is tried
-    /// once more, since it may have changed what failed (a corrected name).
+    /// once more, since it may have changed what failed (a corrected name). A waiting portal
+    /// password is dropped, so no SHA-1 stays behind while the member is stopped; the
+    /// member's next login hands it over again.
     pub async fn fail_inlislite_sync(
         &self,
         claim: &SyncClaim,
@@ -437,7 +443,8 @@ impl Store {
             "UPDATE inlislite_sync SET \
              state = CASE WHEN generation = $1 THEN 'failed' ELSE 'pending' END, \
              locked_until = NULL, last_error_code = $2, last_error = $3, next_attempt_at = $4, \
-             updated_at = $4 WHERE member_id = $5 AND claimed_by = $6",
+             updated_at = $4, portal_password_sha1 = NULL \
+             WHERE member_id = $5 AND claimed_by = $6",
         )
         .bind(claim.generation)
         .bind(code)
@@ -527,7 +534,9 @@ impl Store {
     }
 
     /// Saves the admin's mapping in one transaction: `Some` sets a value's lookup row,
-    /// `None` removes it. Members stopped by a missing mapping are queued again.
+    /// `None` removes it. Any change queues every synced or stopped member again, because a
+    /// changed row changes what INLISLite should hold; members whose ids did not change are
+    /// compared and left unwritten.
     pub async fn save_inlislite_mappings(
         &self,
         changes: &[MappingChange],
@@ -566,14 +575,15 @@ impl Store {
                 }
             }
         }
-        sqlx::query(
-            "UPDATE inlislite_sync SET state = 'pending', reason = 'staff', attempts = 0, \
-             generation = generation + 1, next_attempt_at = $1, updated_at = $1 \
-             WHERE state = 'failed' AND last_error_code = 'missing_mapping'",
-        )
-        .bind(now_millis)
-        .execute(&mut *transaction)
-        .await?;
+        if !changes.is_empty() {
+            sqlx::query(
+                "UPDATE inlislite_sync SET state = 'pending', reason = 'staff', attempts = 0, \
+                 generation = generation + 1, next_attempt_at = $1, updated_at = $1",
+            )
+            .bind(now_millis)
+            .execute(&mut *transaction)
+            .await?;
+        }
         transaction.commit().await?;
         Ok(())
     }

@@ -48,6 +48,52 @@ pub struct MemberSnapshot {
     pub photo_jpeg: Option<Vec<u8>>,
 }
 
+/// Characters MariaDB's `latin1` (Windows-1252) stores besides U+0000 to U+00FF.
+const WINDOWS_1252_EXTRA: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+
+/// Whether a latin1 column can store `text` unchanged.
+pub fn fits_latin1(text: &str) -> bool {
+    text.chars()
+        .all(|c| u32::from(c) <= 0xFF || WINDOWS_1252_EXTRA.contains(c))
+}
+
+impl MemberSnapshot {
+    /// Names the texts a latin1 table cannot store unchanged: INLISLite's import writes
+    /// them as `?`, and the direct sync refuses them.
+    pub fn fields_outside_latin1(&self) -> Vec<&'static str> {
+        let mut texts = vec![
+            ("full_name", self.full_name.as_str()),
+            ("birth_place", self.birth_place.as_str()),
+            ("mother_maiden_name", self.mother_maiden_name.as_str()),
+            ("email", self.email.as_str()),
+        ];
+        for (name, address) in [
+            ("id_address", &self.id_address),
+            ("current_address", &self.current_address),
+        ] {
+            for part in [
+                &address.street,
+                &address.village,
+                &address.district,
+                &address.regency,
+                &address.province,
+            ] {
+                texts.push((name, part.as_str()));
+            }
+        }
+        if let Some(guardian) = &self.guardian {
+            texts.push(("guardian", guardian.name.as_str()));
+        }
+        let mut fields: Vec<&'static str> = texts
+            .into_iter()
+            .filter(|(_, text)| !fits_latin1(text))
+            .map(|(name, _)| name)
+            .collect();
+        fields.dedup();
+        fields
+    }
+}
+
 /// An approved renewal, one `member_perpanjangan` row in INLISLite.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenewalEntry {
@@ -74,6 +120,13 @@ pub fn photo_file_name(member_number: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin1_covers_windows_1252() {
+        assert!(fits_latin1("Nur’aini Ÿvette Müller"));
+        assert!(!fits_latin1("Nguyễn"));
+        assert!(!fits_latin1("李娜"));
+    }
 
     #[test]
     fn photo_names_are_file_names() {

@@ -589,3 +589,16 @@ fn clashing_photo_names_rejected() {
         "{xlsx_error:?}"
     );
 }
+
+#[test]
+fn texts_outside_latin1_are_named() {
+    assert!(adult().fields_outside_latin1().is_empty());
+
+    let mut member = adult();
+    member.mother_maiden_name = "Lê Thị Contoh".to_owned();
+    member.current_address.street = "Jl. 李 No. 1".to_owned();
+    assert_eq!(
+        member.fields_outside_latin1(),
+        vec!["mother_maiden_name", "current_address"]
+    );
+}

@@ -87,7 +87,8 @@ impl WebError {
                 | StoreError::IdentityAlreadyMember
                 | StoreError::RenewalAlreadyOpen
                 | StoreError::AlreadyRenewed
-                | StoreError::MessageNotResendable,
+                | StoreError::MessageNotResendable
+                | StoreError::MemberNumbersExhausted(_),
             ) => StatusCode::CONFLICT,
             WebError::RenewalRefused(_) | WebError::RenewalUnavailable => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -121,6 +122,9 @@ impl WebError {
             WebError::Store(StoreError::AlreadyRenewed) => t(locale, "error-renewal_already_done"),
             WebError::Store(StoreError::MessageNotResendable) => {
                 t(locale, "delivery-not-resendable")
+            }
+            WebError::Store(StoreError::MemberNumbersExhausted(_)) => {
+                t(locale, "error-member_numbers_exhausted")
             }
             WebError::CardLinkInvalid => t(locale, "card-link-invalid"),
             WebError::WebhookSignature => t(locale, "http-forbidden"),
@@ -239,6 +243,7 @@ impl WebError {
             WebError::Store(StoreError::RenewalAlreadyOpen) => "renewal_already_open",
             WebError::Store(StoreError::AlreadyRenewed) => "renewal_already_done",
             WebError::Store(StoreError::MessageNotResendable) => "message_not_resendable",
+            WebError::Store(StoreError::MemberNumbersExhausted(_)) => "member_numbers_exhausted",
             WebError::CardLinkInvalid => "card_link_invalid",
             WebError::WebhookSignature => "invalid_signature",
             WebError::RenewalRefused(refusal) => refusal.code(),

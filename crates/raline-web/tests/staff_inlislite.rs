@@ -468,6 +468,7 @@ async fn export_flow_end_to_end() {
     assert!(export_page.body.contains(&with_photo.member_number));
     assert!(export_page.body.contains(&without_photo.member_number));
     assert!(export_page.body.contains("Siti Budiarti"));
+    assert!(!export_page.body.contains("di luar Latin-1"));
     assert!(export_page.body.contains("Anggota baru"));
     assert!(export_page.body.contains("oleh petugas"));
     let today = raline_domain::dates::wib_date(OffsetDateTime::now_utc());

@@ -214,3 +214,8 @@ inlislite-member-sync-off = The direct sync is off, so later changes are not sen
 inlislite-member-exported = Exported:
 inlislite-member-export-file = file #{ $number }
 inlislite-member-not-exported = Never included in an import file.
+
+error-member_numbers_exhausted = The member numbers of this period are used up, so the application cannot be approved yet. Ask the admin to check the numbering scheme (member_number_scheme and member_number_prefix) or the highest number in INLISLite, then approve again.
+
+inlislite-export-outside-latin1 = { $count } members have letters outside Latin-1 (marked below). If INLISLite's member table uses the latin1 character set, the import writes those letters as "?": convert the table to utf8mb4 first, or correct the data in INLISLite after the import.
+inlislite-export-latin1-badge = outside Latin-1

@@ -196,3 +196,8 @@ inlislite-member-sync-off = Sinkronisasi langsung tidak aktif, jadi perubahan be
 inlislite-member-exported = Sudah diekspor:
 inlislite-member-export-file = berkas #{ $number }
 inlislite-member-not-exported = Belum pernah masuk berkas impor.
+
+error-member_numbers_exhausted = Nomor anggota untuk periode ini sudah habis, jadi pendaftaran belum dapat disetujui. Minta admin memeriksa skema penomoran (member_number_scheme dan member_number_prefix) atau nomor tertinggi di INLISLite, lalu setujui lagi.
+
+inlislite-export-outside-latin1 = { $count } anggota memuat huruf di luar Latin-1 (ditandai di bawah). Bila tabel anggota INLISLite memakai set karakter latin1, impor menuliskan huruf itu sebagai "?": ubah tabelnya ke utf8mb4 lebih dulu, atau perbaiki datanya di INLISLite sesudah impor.
+inlislite-export-latin1-badge = di luar Latin-1

@@ -232,6 +232,8 @@ struct MemberRow {
     member_url: String,
     full_name: String,
     registered_on: String,
+    /// The member has text a latin1 table cannot store, which INLISLite's import mangles.
+    outside_latin1: bool,
 }
 
 async fn recorded_export(
@@ -256,22 +258,23 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let (export, member_ids) = recorded_export(&state, locale, &id).await?;
-    let mut members = Vec::with_capacity(member_ids.len());
-    for member_id in member_ids {
-        if let Some(member) = state
-            .store()
-            .member(member_id)
-            .await
-            .map_err(in_locale(locale))?
-        {
-            members.push(MemberRow {
-                member_url: member_path(&member.member_number),
-                member_number: member.member_number,
-                full_name: member.full_name,
-                registered_on: format_date_with_weekday(locale, member.registered_on),
-            });
-        }
-    }
+    let snapshots = load_snapshots(&state, &member_ids, false)
+        .await
+        .map_err(in_locale(locale))?;
+    let members: Vec<MemberRow> = snapshots
+        .into_iter()
+        .map(|member| MemberRow {
+            member_url: member_path(&member.member_number),
+            outside_latin1: !member.fields_outside_latin1().is_empty(),
+            member_number: member.member_number,
+            full_name: member.full_name,
+            registered_on: format_date_with_weekday(locale, member.registered_on),
+        })
+        .collect();
+    let outside_latin1 = members
+        .iter()
+        .filter(|member| member.outside_latin1)
+        .count();
 
     render(
         &state,
@@ -282,6 +285,7 @@ pub async fn show(
             created_at => format_instant(locale, export.created_at),
             staff => &export.staff_username,
             selection => selection_label(locale, &export),
+            outside_latin1,
             members,
             staff_name => &user.staff.username,
             staff_admin => is_admin(&user),

@@ -34,7 +34,7 @@ pub struct MemberSnapshot {
     pub member_type: String,
     /// The address on the identity card.
     pub id_address: Address,
-    /// Where the member lives now; the identity card's address when they did not say.
+    /// Where the member lives now; the identity card's address when they gave none.
     pub current_address: Address,
     /// The parent or guardian whose KTP a child registered with, written as the emergency
     /// contact.
@@ -51,7 +51,7 @@ pub struct MemberSnapshot {
 /// Characters MariaDB's `latin1` (Windows-1252) stores besides U+0000 to U+00FF.
 const WINDOWS_1252_EXTRA: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
 
-/// Whether a latin1 column can store `text` unchanged.
+/// Returns whether a latin1 column can store `text` unchanged.
 pub fn fits_latin1(text: &str) -> bool {
     text.chars()
         .all(|c| u32::from(c) <= 0xFF || WINDOWS_1252_EXTRA.contains(c))

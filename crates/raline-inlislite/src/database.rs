@@ -242,10 +242,10 @@ impl From<sqlx::Error> for SyncError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::Io(io) => SyncError::Unreachable {
-                reason: io.kind().to_string(),
+                reason: io_reason(io.kind()).to_owned(),
             },
             sqlx::Error::Tls(_) => SyncError::Unreachable {
-                reason: "TLS".to_owned(),
+                reason: "koneksi terenkripsi (TLS) gagal".to_owned(),
             },
             sqlx::Error::PoolTimedOut => SyncError::TimedOut,
             sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => SyncError::Unreachable {
@@ -269,6 +269,24 @@ impl From<sqlx::Error> for SyncError {
                 SyncError::Database { code: None }
             }
         }
+    }
+}
+
+/// Describes a network failure in Indonesian for the admin, because `Display` of
+/// `std::io::ErrorKind` is English.
+fn io_reason(kind: std::io::ErrorKind) -> &'static str {
+    use std::io::ErrorKind;
+    match kind {
+        ErrorKind::ConnectionRefused => "sambungan ditolak; server tidak berjalan di alamat itu",
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => "sambungan terputus",
+        ErrorKind::NotConnected | ErrorKind::BrokenPipe => "sambungan sudah tertutup",
+        ErrorKind::TimedOut => "waktu tunggu habis",
+        ErrorKind::AddrNotAvailable
+        | ErrorKind::HostUnreachable
+        | ErrorKind::NetworkUnreachable => "alamat server tidak dapat dijangkau",
+        ErrorKind::NotFound => "nama server tidak ditemukan",
+        ErrorKind::PermissionDenied => "akses jaringan ditolak",
+        _ => "gangguan jaringan",
     }
 }
 

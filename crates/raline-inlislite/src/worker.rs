@@ -264,9 +264,15 @@ impl SyncWorker {
         let outcome = self.write(claim).await;
         let now = OffsetDateTime::now_utc();
         match outcome {
-            Ok((inlislite_id, changed)) => {
+            Ok((inlislite_id, changed, previous)) => {
                 self.store
-                    .finish_inlislite_sync(claim, &self.name, inlislite_id, now)
+                    .finish_inlislite_sync(
+                        claim,
+                        &self.name,
+                        inlislite_id,
+                        previous.as_deref(),
+                        now,
+                    )
                     .await?;
                 tracing::info!(inlislite_id, changed, "member synced to INLISLite");
                 Ok(SyncResult::Synced { changed })
@@ -300,9 +306,10 @@ impl SyncWorker {
         }
     }
 
-    /// Writes the member and, when asked, the portal password. Returns INLISLite's member id
-    /// and whether anything changed.
-    async fn write(&self, claim: &SyncClaim) -> Result<(i64, bool), WriteError> {
+    /// Writes the member and, when asked, the portal password. Returns INLISLite's member
+    /// id, whether anything changed, and the old INLISLite number when the row was
+    /// renumbered.
+    async fn write(&self, claim: &SyncClaim) -> Result<(i64, bool, Option<String>), WriteError> {
         let snapshot = load_snapshot(&self.store, &self.files, claim.member_id)
             .await?
             .ok_or(WriteError::MemberGone)?;
@@ -317,6 +324,10 @@ impl SyncWorker {
             db.set_portal_password_hash(&snapshot.member_number, sha1)
                 .await?;
         }
-        Ok((outcome.inlislite_id, outcome.changed))
+        Ok((
+            outcome.inlislite_id,
+            outcome.changed,
+            outcome.previous_member_number,
+        ))
     }
 }

@@ -96,13 +96,15 @@ pub struct SyncStatus {
     pub last_error_code: Option<String>,
     pub last_error: Option<String>,
     pub inlislite_id: Option<i64>,
+    /// The number INLISLite held before the sync renumbered the member to RALINE's.
+    pub previous_member_number: Option<String>,
     pub synced_at: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
 }
 
 const STATUS_SELECT: &str = "SELECT s.member_id, m.member_number, s.state, s.reason, s.attempts, \
     s.next_attempt_at, s.last_attempt_at, s.last_error_code, s.last_error, s.inlislite_id, \
-    s.synced_at, s.updated_at FROM inlislite_sync s JOIN members m ON m.id = s.member_id";
+    s.previous_member_number, s.synced_at, s.updated_at FROM inlislite_sync s JOIN members m ON m.id = s.member_id";
 
 fn optional_time(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<OffsetDateTime>> {
     let millis: Option<i64> = row.try_get(column)?;
@@ -125,6 +127,7 @@ impl SyncStatus {
             last_error_code: row.try_get("last_error_code")?,
             last_error: row.try_get("last_error")?,
             inlislite_id: row.try_get("inlislite_id")?,
+            previous_member_number: row.try_get("previous_member_number")?,
             synced_at: optional_time(row, "synced_at")?,
             updated_at: from_unix_millis(row.try_get("updated_at")?)?,
         })
@@ -373,11 +376,14 @@ impl Store {
     }
 
     /// Records a finished sync. A request that arrived meanwhile leaves the member due.
+    /// `previous_member_number` is INLISLite's old number when this sync renumbered the
+    /// member; once recorded it stays for staff.
     pub async fn finish_inlislite_sync(
         &self,
         claim: &SyncClaim,
         worker: &str,
         inlislite_id: i64,
+        previous_member_number: Option<&str>,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
         sqlx::query(
@@ -387,7 +393,8 @@ impl Store {
              synced_generation = $1, synced_at = $2, inlislite_id = $3, locked_until = NULL, \
              last_error_code = NULL, last_error = NULL, next_attempt_at = $2, updated_at = $2, \
              portal_password_sha1 = CASE WHEN portal_password_sha1 = $4 THEN NULL \
-             ELSE portal_password_sha1 END \
+             ELSE portal_password_sha1 END, \
+             previous_member_number = COALESCE($7, previous_member_number) \
              WHERE member_id = $5 AND claimed_by = $6",
         )
         .bind(claim.generation)
@@ -396,6 +403,7 @@ impl Store {
         .bind(claim.portal_password_sha1.as_deref())
         .bind(claim.member_id)
         .bind(worker)
+        .bind(previous_member_number)
         .execute(&self.pool)
         .await?;
         Ok(())

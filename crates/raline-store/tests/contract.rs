@@ -1410,7 +1410,7 @@ async fn inlislite_handover(store: Store) {
         .await
         .unwrap();
     store
-        .finish_inlislite_sync(&claim, "w1", 77, NOW)
+        .finish_inlislite_sync(&claim, "w1", 77, None, NOW)
         .await
         .unwrap();
     let status = store
@@ -1427,9 +1427,19 @@ async fn inlislite_handover(store: Store) {
         .unwrap();
     assert_eq!(again.member_id, first.id);
     store
-        .finish_inlislite_sync(&again, "w1", 77, NOW)
+        .finish_inlislite_sync(&again, "w1", 77, Some("0117030100012"), NOW)
         .await
         .unwrap();
+    assert_eq!(
+        store
+            .inlislite_sync_status(first.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .previous_member_number
+            .as_deref(),
+        Some("0117030100012")
+    );
     assert_eq!(
         store
             .inlislite_sync_status(first.id)
@@ -1472,7 +1482,7 @@ async fn inlislite_handover(store: Store) {
         Some(claim) if claim.member_id == other.member_id => claim,
         Some(claim) => {
             store
-                .finish_inlislite_sync(&claim, "w2", 1, later)
+                .finish_inlislite_sync(&claim, "w2", 1, None, later)
                 .await
                 .unwrap();
             store
@@ -1540,7 +1550,7 @@ async fn inlislite_handover(store: Store) {
             portal = Some(claim.clone());
         }
         store
-            .finish_inlislite_sync(&claim, "w3", 1, later)
+            .finish_inlislite_sync(&claim, "w3", 1, None, later)
             .await
             .unwrap();
     }

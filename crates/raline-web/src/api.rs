@@ -502,6 +502,8 @@ pub struct InlisliteItem {
     error: Option<String>,
     /// `members.ID` in INLISLite.
     inlislite_id: Option<i64>,
+    /// INLISLite's number for the member before the sync renumbered it to RALINE's.
+    previous_member_number: Option<String>,
     synced_at: Option<String>,
 }
 
@@ -517,6 +519,7 @@ impl From<raline_store::SyncStatus> for InlisliteItem {
             error_code: status.last_error_code,
             error: status.last_error,
             inlislite_id: status.inlislite_id,
+            previous_member_number: status.previous_member_number,
             synced_at: status.synced_at.map(rfc3339),
         }
     }

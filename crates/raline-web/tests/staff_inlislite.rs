@@ -1063,7 +1063,7 @@ async fn member_page_shows_sync_state() {
         .unwrap();
     fixture
         .store
-        .finish_inlislite_sync(&claim, "test/1", 4711, now)
+        .finish_inlislite_sync(&claim, "test/1", 4711, Some("0117030100012"), now)
         .await
         .unwrap();
     let status = fixture
@@ -1083,6 +1083,10 @@ async fn member_page_shows_sync_state() {
         reply.body.contains("ID anggota di INLISLite: 4711"),
         "{}",
         reply.body
+    );
+    assert!(
+        reply.body.contains("0117030100012"),
+        "the old INLISLite number is not shown"
     );
     let reply = page(&fixture, verifier, &detail_path).await;
     assert!(reply.body.contains("ID anggota di INLISLite: 4711"));

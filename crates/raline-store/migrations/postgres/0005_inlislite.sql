@@ -37,6 +37,9 @@ CREATE TABLE inlislite_sync (
     last_attempt_at BIGINT,
     -- The member's `members.ID` in INLISLite.
     inlislite_id BIGINT,
+    -- The number INLISLite held for the member before the sync moved the row (found by
+    -- identity number) to RALINE's number: the old plastic card's barcode no longer works.
+    previous_member_number TEXT,
     synced_at BIGINT,
     -- SHA-1 of the password for INLISLite's portal login (`membersonline`), set at a RALINE
     -- login only when the library enables that login, and cleared once written.

@@ -219,3 +219,4 @@ error-member_numbers_exhausted = The member numbers of this period are used up, 
 
 inlislite-export-outside-latin1 = { $count } members have letters outside Latin-1 (marked below). If INLISLite's member table uses the latin1 character set, the import writes those letters as "?": convert the table to utf8mb4 first, or correct the data in INLISLite after the import.
 inlislite-export-latin1-badge = outside Latin-1
+inlislite-member-renumbered = This member had the number { $number } in INLISLite before; an old card with that number no longer scans at the loan desk.

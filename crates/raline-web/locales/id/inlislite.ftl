@@ -201,3 +201,4 @@ error-member_numbers_exhausted = Nomor anggota untuk periode ini sudah habis, ja
 
 inlislite-export-outside-latin1 = { $count } anggota memuat huruf di luar Latin-1 (ditandai di bawah). Bila tabel anggota INLISLite memakai set karakter latin1, impor menuliskan huruf itu sebagai "?": ubah tabelnya ke utf8mb4 lebih dulu, atau perbaiki datanya di INLISLite sesudah impor.
 inlislite-export-latin1-badge = di luar Latin-1
+inlislite-member-renumbered = Sebelumnya anggota ini bernomor { $number } di INLISLite; kartu lama dengan nomor itu tidak terbaca lagi di meja pinjam.

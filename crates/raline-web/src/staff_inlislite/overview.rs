@@ -444,6 +444,18 @@ fn member_sync(
             )
         }
     };
+    // The member's old INLISLite card no longer scans once the row carries RALINE's number.
+    let text = match &status.previous_member_number {
+        Some(number) => format!(
+            "{text} {}",
+            t_args(
+                locale,
+                "inlislite-member-renumbered",
+                &[("number", number.as_str().into())]
+            )
+        ),
+        None => text,
+    };
     MemberSync {
         state: status.state.as_str(),
         label: state_label(locale, status),
@@ -519,6 +531,7 @@ mod tests {
             last_error_code: None,
             last_error: None,
             inlislite_id: None,
+            previous_member_number: None,
             synced_at: None,
             updated_at: datetime!(2026-12-04 03:00 UTC),
         }

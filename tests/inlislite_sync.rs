@@ -656,6 +656,20 @@ async fn approvals_go_on_while_mariadb_is_down_and_sync_catches_up() {
     });
     support::import_regions(&mut server);
     inlislite(&server, &["map-by-name"]);
+
+    // The check names a grant the account lacks; with the README's grants it passes.
+    let root = MySqlPool::connect(&root_url).await.unwrap();
+    root.execute("REVOKE INSERT ON inlislite_v3.members FROM 'raline'@'127.0.0.1'")
+        .await
+        .unwrap();
+    let check = server.run(&["inlislite", "check"], None);
+    let output = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(!check.status.success(), "{output}");
+    assert!(output.contains("hak INSERT pada tabel members"), "{output}");
+    root.execute("GRANT INSERT ON inlislite_v3.members TO 'raline'@'127.0.0.1'")
+        .await
+        .unwrap();
+    root.close().await;
     inlislite(&server, &["enable"]);
     let client = reqwest::Client::new();
     let staff = server.staff_token("petugas", STAFF_PASSWORD);

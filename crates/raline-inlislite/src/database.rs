@@ -272,6 +272,45 @@ impl From<sqlx::Error> for SyncError {
     }
 }
 
+/// One `GRANT … ON … TO …` line of `SHOW GRANTS`.
+#[derive(Debug, PartialEq, Eq)]
+struct Grant {
+    /// Upper-case privilege names, `ALL PRIVILEGES` included as written.
+    privileges: Vec<String>,
+    /// `*` or the database name, without backquotes and `\_` escapes.
+    database: String,
+    /// `*` or the table name.
+    table: String,
+}
+
+impl Grant {
+    /// Reads a privilege line, or `None` for any other line (a role or proxy grant).
+    fn parse(line: &str) -> Option<Grant> {
+        let rest = line.strip_prefix("GRANT ")?;
+        let (privileges, rest) = rest.split_once(" ON ")?;
+        let (target, _) = rest.split_once(" TO ")?;
+        let (database, table) = target.trim().split_once('.')?;
+        let name = |part: &str| part.trim().trim_matches('`').replace("\\_", "_");
+        Some(Grant {
+            privileges: privileges
+                .split(',')
+                .map(|privilege| privilege.trim().to_uppercase())
+                .collect(),
+            database: name(database),
+            table: name(table),
+        })
+    }
+
+    fn covers(&self, database: &str, table: &str, privilege: &str) -> bool {
+        let names = (self.database == "*" || self.database.eq_ignore_ascii_case(database))
+            && (self.table == "*" || self.table.eq_ignore_ascii_case(table));
+        names
+            && self.privileges.iter().any(|granted| {
+                granted == privilege || granted == "ALL PRIVILEGES" || granted == "ALL"
+            })
+    }
+}
+
 /// Describes a network failure in Indonesian for the admin, because `Display` of
 /// `std::io::ErrorKind` is English.
 fn io_reason(kind: std::io::ErrorKind) -> &'static str {
@@ -357,6 +396,14 @@ pub enum Problem {
         .path.display()
     )]
     PhotoDirNotWritable { path: PathBuf, reason: String },
+    #[error(
+        "Akun sinkronisasi tidak punya hak {privilege} pada tabel {table}. Berikan hak itu \
+         (lihat daftar GRANT di README), lalu periksa lagi."
+    )]
+    MissingGrant {
+        table: String,
+        privilege: &'static str,
+    },
 }
 
 impl Problem {
@@ -372,6 +419,7 @@ impl Problem {
             Problem::MissingActiveStatus => "missing_active_status",
             Problem::PhotoDirMissing { .. } => "photo_dir_missing",
             Problem::PhotoDirNotWritable { .. } => "photo_dir_not_writable",
+            Problem::MissingGrant { .. } => "missing_grant",
         }
     }
 }
@@ -1219,10 +1267,64 @@ impl InlisliteDb {
         if let Err(error) = self.check_rows(mapping, &catalog, &mut problems).await {
             problems.push(Problem::Database(error));
         }
+        match self.missing_grants().await {
+            Ok(missing) => problems.extend(missing),
+            Err(error) => problems.push(Problem::Database(error)),
+        }
         if let Some(photo_dir) = &self.settings.photo_dir {
             problems.extend(check_photo_dir(photo_dir).await);
         }
         problems
+    }
+
+    /// Lists the INSERT and UPDATE grants the sync needs that `SHOW GRANTS` does not show
+    /// for the account. SELECT is not checked here: a table the account cannot read looks
+    /// missing and is already reported as such.
+    ///
+    /// NOTE: privileges that reach the account through a role are not resolved, so an
+    /// account with any role is not checked rather than reported wrongly.
+    async fn missing_grants(&self) -> Result<Vec<Problem>, SyncError> {
+        let database: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
+            .fetch_one(&self.pool)
+            .await?;
+        let Some(database) = database else {
+            return Ok(Vec::new());
+        };
+        let lines: Vec<String> = sqlx::query_scalar("SHOW GRANTS FOR CURRENT_USER()")
+            .fetch_all(&self.pool)
+            .await?;
+        let role_granted = lines
+            .iter()
+            .any(|line| line.starts_with("GRANT ") && !line.contains(" ON "));
+        if role_granted {
+            return Ok(Vec::new());
+        }
+        let grants: Vec<Grant> = lines.iter().filter_map(|line| Grant::parse(line)).collect();
+
+        let mut tables = vec![
+            "members",
+            "memberloanauthorizelocation",
+            "memberloanauthorizecategory",
+            "member_perpanjangan",
+        ];
+        if self.settings.portal_login {
+            tables.push("membersonline");
+        }
+        let mut missing = Vec::new();
+        for table in tables {
+            for privilege in ["INSERT", "UPDATE"] {
+                if !grants
+                    .iter()
+                    .any(|grant| grant.covers(&database, table, privilege))
+                {
+                    missing.push(Problem::MissingGrant {
+                        table: table.to_owned(),
+                        privilege,
+                    });
+                }
+            }
+        }
+        Ok(missing)
     }
 
     /// Checks the rows the sync relies on. Tables or columns that are missing were already
@@ -2135,6 +2237,27 @@ mod tests {
         for c in ['\u{80}', '\u{9F}', 'ễ', '李', 'ʼ', 'Μ'] {
             assert!(!latin1_stores(c), "{c:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn grants_are_read_from_show_grants() {
+        let table = Grant::parse(
+            "GRANT SELECT, INSERT, UPDATE ON `inlislite_v3`.`members` TO `raline`@`10.0.0.%`",
+        )
+        .unwrap();
+        assert!(table.covers("inlislite_v3", "members", "INSERT"));
+        assert!(!table.covers("inlislite_v3", "members", "DELETE"));
+        assert!(!table.covers("inlislite_v3", "member_perpanjangan", "INSERT"));
+
+        let schema =
+            Grant::parse("GRANT ALL PRIVILEGES ON `inlislite\\_v3`.* TO `raline`@`%`").unwrap();
+        assert!(schema.covers("inlislite_v3", "membersonline", "UPDATE"));
+        let global = Grant::parse(
+            "GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` IDENTIFIED VIA unix_socket WITH GRANT OPTION",
+        )
+        .unwrap();
+        assert!(global.covers("x", "y", "INSERT"));
+        assert_eq!(Grant::parse("GRANT `staf_role` TO `raline`@`%`"), None);
     }
 
     #[test]

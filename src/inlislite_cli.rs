@@ -144,24 +144,13 @@ async fn gaps(store: &Store, mapping: &Mapping) -> anyhow::Result<Vec<MappingGap
 }
 
 /// Values RALINE can store in `category`, whether or not a member uses them yet.
-pub fn raline_values(settings: &Settings, category: Category) -> Vec<String> {
-    use raline_domain::choices;
-    let owned = |list: &[&str]| list.iter().map(|value| (*value).to_owned()).collect();
-    match category {
-        Category::IdentityType => raline_domain::IdentityType::ALL
-            .iter()
-            .map(|kind| kind.as_str().to_owned())
-            .collect(),
-        Category::MemberType => settings
-            .member_types
-            .iter()
-            .map(|kind| kind.code.clone())
-            .collect(),
-        Category::Occupation => owned(choices::OCCUPATIONS),
-        Category::Education => owned(choices::EDUCATION_LEVELS),
-        Category::Religion => owned(choices::RELIGIONS),
-        Category::MaritalStatus => owned(choices::MARITAL_STATUSES),
-    }
+fn raline_values(settings: &Settings, category: Category) -> Vec<String> {
+    let codes: Vec<&str> = settings
+        .member_types
+        .iter()
+        .map(|kind| kind.code.as_str())
+        .collect();
+    raline_inlislite::mapping::offered_values(category, &codes)
 }
 
 /// Names INLISLite installations commonly give RALINE's coded values, tried after the

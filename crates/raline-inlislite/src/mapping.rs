@@ -42,10 +42,29 @@ impl Category {
             .find(|category| category.as_str() == value)
     }
 
-    /// Whether a member always has a value of this category. Religion and marital status
+    /// Returns whether a member always has a value of this category. Religion and marital status
     /// are optional on the form; a member without one is written with no lookup id.
     pub fn required(self) -> bool {
         !matches!(self, Category::Religion | Category::MaritalStatus)
+    }
+}
+
+/// Lists the values RALINE's form offers in `category`, as stored. Member types are the
+/// library's own, so the caller passes their codes.
+pub fn offered_values(category: Category, member_type_codes: &[&str]) -> Vec<String> {
+    use raline_domain::choices::{EDUCATION_LEVELS, MARITAL_STATUSES, OCCUPATIONS, RELIGIONS};
+
+    let owned = |values: &[&str]| values.iter().map(|value| (*value).to_owned()).collect();
+    match category {
+        Category::IdentityType => raline_domain::IdentityType::ALL
+            .iter()
+            .map(|kind| kind.as_str().to_owned())
+            .collect(),
+        Category::MemberType => owned(member_type_codes),
+        Category::Occupation => owned(OCCUPATIONS),
+        Category::Education => owned(EDUCATION_LEVELS),
+        Category::Religion => owned(RELIGIONS),
+        Category::MaritalStatus => owned(MARITAL_STATUSES),
     }
 }
 

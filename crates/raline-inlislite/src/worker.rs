@@ -85,7 +85,7 @@ impl Connector {
     }
 }
 
-/// Longest wait for INLISLite's numbers during an approval, which staff wait for; when
+/// Maximum wait for INLISLite's numbers during an approval, which staff wait for. When
 /// INLISLite is slower, the approval goes on and the sync checks the number later.
 const NUMBER_CHECK_TIMEOUT: Duration = Duration::from_millis(1500);
 
@@ -114,9 +114,9 @@ pub struct SyncWorkerSettings {
     pub lease: Duration,
     /// First retry delay, doubled per attempt with up to 25 % jitter.
     pub first_retry: Duration,
-    /// Longest delay between two attempts.
+    /// Maximum delay between two attempts.
     pub max_retry: Duration,
-    /// Longest sleep when nothing is due. Events queue rows in the database, which other
+    /// Maximum sleep when nothing is due. Events queue rows in the database, which other
     /// nodes cannot signal, so the worker looks again after this.
     pub idle_poll: Duration,
 }
@@ -139,19 +139,12 @@ impl SyncWorkerSettings {
             .first_retry
             .saturating_mul(2u32.saturating_pow(exponent))
             .min(self.max_retry);
-        let jitter = base.mul_f64(rand_fraction() * 0.25);
+        let jitter = base.mul_f64(rand::random::<f64>() * 0.25);
         (base + jitter).min(self.max_retry)
     }
 }
 
-/// A number in `0.0..1.0` from the clock's nanoseconds: enough to spread retries of several
-/// workers apart, not for secrets.
-fn rand_fraction() -> f64 {
-    let nanos = OffsetDateTime::now_utc().nanosecond();
-    f64::from(nanos % 1_000_000) / 1_000_000.0
-}
-
-/// Why one member's sync did not finish.
+/// Reason one member's sync did not finish.
 #[derive(Debug, thiserror::Error)]
 enum WriteError {
     #[error(transparent)]

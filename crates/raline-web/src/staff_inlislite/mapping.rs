@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use raline_domain::IdentityType;
-use raline_domain::choices::{EDUCATION_LEVELS, MARITAL_STATUSES, OCCUPATIONS, RELIGIONS};
+use raline_inlislite::mapping::offered_values;
 use raline_inlislite::worker::load_mapping;
 use raline_inlislite::{Category, LookupRow, Mapping};
 use raline_store::StoredMapping;
@@ -92,25 +91,16 @@ fn raline_values(
     state: &AppState,
     used: &BTreeSet<(Category, String)>,
 ) -> Vec<(Category, Vec<RalineValue>)> {
+    let member_type_codes: Vec<&str> = state
+        .config()
+        .member_types
+        .iter()
+        .map(|kind| kind.code.as_str())
+        .collect();
     Category::ALL
         .into_iter()
         .map(|category| {
-            let offered: Vec<String> = match category {
-                Category::IdentityType => IdentityType::ALL
-                    .iter()
-                    .map(|kind| kind.as_str().to_owned())
-                    .collect(),
-                Category::MemberType => state
-                    .config()
-                    .member_types
-                    .iter()
-                    .map(|kind| kind.code.clone())
-                    .collect(),
-                Category::Occupation => owned(OCCUPATIONS),
-                Category::Education => owned(EDUCATION_LEVELS),
-                Category::Religion => owned(RELIGIONS),
-                Category::MaritalStatus => owned(MARITAL_STATUSES),
-            };
+            let offered = offered_values(category, &member_type_codes);
             let mut values: Vec<RalineValue> = offered
                 .iter()
                 .map(|value| RalineValue {
@@ -131,10 +121,6 @@ fn raline_values(
             (category, values)
         })
         .collect()
-}
-
-fn owned(values: &[&str]) -> Vec<String> {
-    values.iter().map(|value| (*value).to_owned()).collect()
 }
 
 /// Reads the values members use, dropping categories this version does not know.

@@ -103,7 +103,7 @@ pub struct InlisliteSettings {
     pub timeout_seconds: u64,
     /// First retry delay of a sync that failed, in seconds; doubled per attempt.
     pub first_retry_seconds: u64,
-    /// Longest delay between two attempts, in seconds.
+    /// Maximum delay between two attempts, in seconds.
     pub max_retry_seconds: u64,
 }
 

@@ -105,7 +105,7 @@ async fn checksums(pool: &MySqlPool) -> Vec<(String, i64)> {
     sums
 }
 
-/// A copy of `applicant` as another person: new NIK (same region and birth date digits),
+/// Copies `applicant` as another person: new NIK (same region and birth date digits),
 /// e-mail and phone, and the given name.
 fn another_person(applicant: &Applicant, serial: u32, name: &str) -> Applicant {
     let mut record = applicant.record.clone();
@@ -127,7 +127,7 @@ fn applicants() -> Vec<Applicant> {
     load_applicants("applicants.jsonl")
 }
 
-/// Whether every text of the applicant fits a latin1 column (U+0000 to U+00FF).
+/// Returns whether every text of the applicant fits a latin1 column (U+0000 to U+00FF).
 fn fits_latin1(applicant: &Applicant) -> bool {
     fn fits(value: &Value) -> bool {
         match value {
@@ -674,7 +674,7 @@ async fn approvals_go_on_while_mariadb_is_down_and_sync_catches_up() {
     let client = reqwest::Client::new();
     let staff = server.staff_token("petugas", STAFF_PASSWORD);
 
-    // The first approval reads INLISLite's numbers of the day (its fixture holds …00007 and
+    // The first approval reads INLISLite's numbers of the day (its fixture contains …00007 and
     // …00012), so RALINE's daily sequence continues above them even while MariaDB is down.
     let applicants = latin1_applicants(11);
     let first = register_member(&client, &server, &staff, &applicants[0]).await;
@@ -757,7 +757,7 @@ async fn sync_errors(server: &Server) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The `GRANT` statements of README.md's sync account section, for the account
+/// Reads the `GRANT` statements of README.md's sync account section, for the account
 /// `'raline'@'127.0.0.1'`, so the test fails when the documented grants do not suffice.
 fn readme_grants() -> Vec<String> {
     let readme =
@@ -774,7 +774,7 @@ fn readme_grants() -> Vec<String> {
     grants
 }
 
-/// The application a member came from, read from RALINE's SQLite file.
+/// Reads the application a member came from out of RALINE's SQLite file.
 async fn application_of(server: &Server, member_number: &str) -> i64 {
     let mut connection = sqlx::SqliteConnection::connect(&server.sqlite_url())
         .await

@@ -53,7 +53,7 @@ impl From<NumberScheme> for u8 {
     }
 }
 
-/// How a library numbers its members: the scheme and the location prefix INLISLite puts
+/// Numbering of a library's members: the scheme and the location prefix INLISLite puts
 /// before numbers issued at a desk (two digits, or empty as on its online form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Numbering<'a> {
@@ -79,7 +79,7 @@ pub struct NumberPattern {
 }
 
 impl NumberPattern {
-    /// The numbering pattern for a member registered on `date` (a WIB calendar date), or
+    /// Returns the numbering pattern for a member registered on `date` (a WIB calendar date), or
     /// `None` when the scheme numbers by identity number instead.
     pub fn for_member(numbering: Numbering<'_>, date: Date, sex: Sex) -> Option<NumberPattern> {
         let prefix = numbering.location_prefix;
@@ -178,7 +178,7 @@ pub fn is_code39_safe(value: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || "-.$/+% ".contains(c))
 }
 
-/// A location prefix is empty or digits, as INLISLite's desk numbers carry (two digits).
+/// Returns whether a location prefix is valid: empty or digits, as INLISLite's desk numbers carry (two digits).
 pub fn is_valid_location_prefix(value: &str) -> bool {
     value.len() <= 4 && value.bytes().all(|b| b.is_ascii_digit())
 }

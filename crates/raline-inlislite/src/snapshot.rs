@@ -34,7 +34,7 @@ pub struct MemberSnapshot {
     pub member_type: String,
     /// The address on the identity card.
     pub id_address: Address,
-    /// Where the member lives now; the identity card's address when they gave none.
+    /// Address the member lives at now, or the identity card's address when they gave none.
     pub current_address: Address,
     /// The parent or guardian whose KTP a child registered with, written as the emergency
     /// contact.

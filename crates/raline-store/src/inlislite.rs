@@ -176,7 +176,7 @@ pub struct StoredMapping {
 /// and name), or `None` to remove the choice.
 pub type MappingChange = (String, String, Option<(i64, String)>);
 
-/// Which members an import file holds.
+/// Selection of the members an import file contains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportSelection {
     /// Members in no earlier file.
@@ -225,7 +225,7 @@ pub(crate) async fn queue_sync(
 }
 
 impl Store {
-    /// Whether the direct sync is switched on.
+    /// Returns whether the direct sync is switched on.
     pub async fn inlislite_sync_enabled(&self) -> StoreResult<bool> {
         let value: Option<String> =
             sqlx::query_scalar("SELECT value FROM instance_settings WHERE name = $1")
@@ -596,7 +596,7 @@ impl Store {
         Ok(())
     }
 
-    /// The values members use, per category, for the mapping check: identity types,
+    /// Lists the values members use, per category, for the mapping check: identity types,
     /// member types, occupations, education, religions and marital statuses.
     pub async fn inlislite_used_values(&self) -> StoreResult<Vec<(String, String)>> {
         let rows = sqlx::query(
@@ -686,7 +686,7 @@ impl Store {
         Ok((export_id, member_ids))
     }
 
-    /// How many members an export of `selection` would hold now.
+    /// Counts the members an export of `selection` would contain now.
     pub async fn count_inlislite_export(&self, selection: ExportSelection) -> StoreResult<i64> {
         let count = match selection {
             ExportSelection::New => {
@@ -746,7 +746,8 @@ impl Store {
         Ok(Some((export_from_row(&row)?, members)))
     }
 
-    /// The import files that held a member, newest first: staff see it was exported.
+    /// Lists the import files that contained a member, newest first, so staff see it was
+    /// exported.
     pub async fn inlislite_exports_of_member(&self, member_id: i64) -> StoreResult<Vec<i64>> {
         let ids = sqlx::query_scalar(
             "SELECT export_id FROM inlislite_export_members WHERE member_id = $1 \

@@ -1294,7 +1294,7 @@ fn migration_folders_match() {
     assert_eq!(list("sqlite"), list("postgres"));
 }
 
-/// The INLISLite hand-over: sync switch, coalescing sync outbox, claims, the number floor,
+/// Runs the INLISLite hand-over suite: sync switch, coalescing sync outbox, claims, the number floor,
 /// the mapping and import-file records.
 async fn inlislite_handover(store: Store) {
     use raline_store::{ExportSelection, SyncReason, SyncState};
@@ -1355,7 +1355,7 @@ async fn inlislite_handover(store: Store) {
     assert_eq!(status.state, SyncState::Pending);
     assert_eq!(status.reason, SyncReason::Staff);
 
-    // A number floor above what INLISLite holds skips the numbers it already issued.
+    // A number floor above INLISLite's highest number skips the numbers it already issued.
     let second = created_id(
         &submit(
             &store,

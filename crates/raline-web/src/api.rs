@@ -491,7 +491,7 @@ pub struct StaffDetailBody {
 pub struct InlisliteItem {
     /// `pending`, `synced` or `failed` (stopped until staff act).
     state: &'static str,
-    /// What last requested a sync: approved, renewed, contact, identity, portal or staff.
+    /// Event that last requested a sync: approved, renewed, contact, identity, portal or staff.
     reason: &'static str,
     attempts: i64,
     next_attempt_at: Option<String>,

@@ -98,7 +98,7 @@ pub struct LibraryInfo {
 }
 
 impl AppConfig {
-    /// The library's member numbering, borrowed from the configuration.
+    /// Returns the library's member numbering, borrowed from the configuration.
     pub fn numbering(&self) -> raline_domain::member_number::Numbering<'_> {
         raline_domain::member_number::Numbering {
             scheme: self.member_number_scheme,

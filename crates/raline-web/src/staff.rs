@@ -744,7 +744,7 @@ pub async fn member_card(
 /// Lowest sequence the new member number may take: one above the highest INLISLite holds
 /// for the same pattern, so RALINE never issues a number the library's desk already gave.
 ///
-/// When INLISLite cannot answer (down, slow) the approval goes on with RALINE's own counter:
+/// When INLISLite cannot reply (down, slow) the approval goes on with RALINE's own counter:
 /// a member must not wait for another system. The sync then refuses a number INLISLite
 /// holds for another person and shows staff the collision.
 async fn member_number_floor(
